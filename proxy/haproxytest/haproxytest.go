@@ -10,6 +10,7 @@ package haproxytest
 
 import (
 	"bytes"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -41,12 +42,45 @@ func Path(t testing.TB) string {
 // FreeAddr returns a loopback address with a port the OS just handed out.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("no free loopback port: %v", err)
+	return FreeAddrs(t, 1)[0]
+}
+
+// listenAnywhere listens on a random address of 127.200.0.0/13 with a port
+// from the OS. HAProxy binds with SO_REUSEPORT, so two haproxy processes
+// (from test packages running side by side) given the same free port would
+// silently share it; a random loopback IP makes that practically
+// impossible. The range avoids the ones tests use as client addresses.
+func listenAnywhere() (net.Listener, error) {
+	var b [3]byte
+	rand.Read(b[:])
+	ip := fmt.Sprintf("127.%d.%d.%d", 200+int(b[0])%8, b[1], 1+int(b[2])%254)
+	l, err := net.Listen("tcp", ip+":0")
+	if err != nil { // an OS without the whole of 127/8
+		return net.Listen("tcp", "127.0.0.1:0")
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return l, nil
+}
+
+// FreeAddrs returns n distinct loopback addresses with ports the OS just
+// handed out; all are held until every one is chosen, so no two are equal.
+func FreeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	var lns []net.Listener
+	defer func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	}()
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := listenAnywhere()
+		if err != nil {
+			t.Fatalf("no free loopback port: %v", err)
+		}
+		lns = append(lns, l)
+		addrs[i] = l.Addr().String()
+	}
+	return addrs
 }
 
 // Instance is a running haproxy.
