@@ -1,8 +1,17 @@
 // Package acl owns HAProxy 2.6's access control lists: declaring named ACLs
 // (fetch, flags, match method, patterns), parsing "if"/"unless" conditions,
-// and evaluating them against a request or a connection. It knows nothing
-// of sockets, backends or servers; the proxy evaluates conditions and acts
-// on the result.
+// and evaluating them against a request or a connection, with HAProxy's
+// exact matching rules (no URI decoding, case-sensitive known methods,
+// comma-split header values, abbreviated IPv4 patterns...). It knows
+// nothing of sockets, backends, servers or the lab clock, and must not
+// touch them: the proxy evaluates conditions and acts on the result, the
+// config parser splits lines into words and reports errors' positions.
+//
+// Files: set.go (Set, Declare), cond.go (conditions), parse.go (one ACL
+// expression), fetch.go (what is read from the request), sample.go
+// (sample types and casts), match.go (matching methods), ipaddr.go
+// (address patterns), predefined.go (TRUE, METH_GET...), keywords.go
+// (HAProxy's converter names), words.go (small parsing helpers).
 package acl
 
 import "net/netip"
