@@ -1,8 +1,12 @@
 // Package balance owns HAProxy 2.6's load-balancing algorithms: which server
-// of a backend takes the next request or connection. One file per algorithm
-// family, as HAProxy's lb_*.c: fwrr (roundrobin), fwlc (leastconn), fas
-// (first), maps (static-rr and map-based hashing), chash (consistent hashing
-// and random). Each family implements the same hooks behind Algorithm.
+// of a backend takes the next request or connection, pick for pick as the
+// real binary. One file per algorithm family, as HAProxy's lb_*.c: fwrr
+// (roundrobin), fwlc (leastconn), fas (first), maps (static-rr and
+// map-based hashing), chash (consistent hashing and random). Each family
+// implements the same hooks behind Algorithm; lb.go holds what they share
+// (backend.c's counts and weights), keys.go and hash.go what the hashing
+// algorithms read from a request, parse.go and spec.go the configuration
+// lines, placement.go the read-only views (Placement, Next, Locate, Moved).
 //
 // The package knows nothing of sockets, requests on the wire or statistics:
 // the backend that owns the servers calls the hooks under its own lock, and
@@ -57,7 +61,7 @@ func (s *Server) Full() bool {
 // Request holds what a hashing algorithm may read from a request or a
 // connection. In TCP mode only Src is set.
 type Request struct {
-	Src    netip.Addr // client address (IPv4, or IPv6)
+	Src    netip.Addr // client address (IPv4, or IPv6; IPv4-mapped IPv6 counts as IPv4)
 	HTTP   bool       // the request is HTTP: URI, Method and Header are valid
 	Method string     // request method, as sent
 	URI    string     // request-line URI, as sent (before any decoding)
@@ -72,8 +76,16 @@ type Request struct {
 // It is not safe for concurrent use; the backend serialises every call.
 type Algorithm interface {
 	// Pick returns the server for r, skipping avoid (the server a retry is
-	// redispatched away from) where the algorithm does. Nil means no server
-	// could be chosen: none is usable, or every candidate is full.
+	// redispatched away from) where the algorithm does: HAProxy's
+	// assign_server lookup, with the round-robin fallback of the hashing
+	// algorithms when r lacks the key. Nil means no server could be chosen:
+	// none is usable (AnyUsable tells, for a 503), or every candidate is
+	// full (the request waits in the backend queue). A hashing algorithm
+	// returns its server even when it is full: the request then waits in
+	// that server's queue. r may be nil for algorithms that read nothing.
+	// Pick moves the algorithm's state as the real pick does, so the proxy
+	// calls it once per balancing decision; Placement, Next and Locate are
+	// the side-effect-free views.
 	Pick(r *Request, avoid *Server) *Server
 	// Changed applies a change of s's Weight, Up, Maint or Drain fields
 	// (set_server_status_up/down and update_server_eweight).
@@ -85,4 +97,16 @@ type Algorithm interface {
 	// Placement describes the current state for display, with no side
 	// effect on future picks.
 	Placement() Placement
+}
+
+// AnyUsable reports whether any server may take requests (HAProxy's
+// tot_weight != 0): when Pick returns nil and none is, the answer is "no
+// server available" (503) rather than a queue.
+func AnyUsable(servers []*Server) bool {
+	for _, s := range servers {
+		if s.Usable() {
+			return true
+		}
+	}
+	return false
 }
