@@ -1,0 +1,240 @@
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/lblab/lblab/lab/traffic"
+	"github.com/lblab/lblab/proxy/balance"
+)
+
+// sampleSize is how many keys the placement view shows and counts moves
+// over.
+const sampleSize = 32
+
+// nextPicks is how many coming picks the placement view shows.
+const nextPicks = 12
+
+// Placement shows why the next request to backend goes where it goes.
+func (l *Lab) Placement(backend string) (Placement, error) {
+	p, err := l.running()
+	if err != nil {
+		return Placement{}, err
+	}
+	pp, err := p.Placement(backend, nextPicks)
+	if err != nil {
+		return Placement{}, err
+	}
+	out := Placement{Backend: backend, Kind: pp.Kind, Servers: pp.Servers, Next: pp.Next, Map: pp.Map, Order: pp.Order}
+	for _, n := range pp.Nodes {
+		out.Nodes = append(out.Nodes, RingNode{Key: n.Key, Server: n.Server})
+	}
+	labels, reqs := l.sampleKeys(pp.Spec)
+	if len(reqs) > 0 {
+		idx, err := p.Locate(backend, reqs)
+		if err != nil {
+			return Placement{}, err
+		}
+		for i := range reqs {
+			h, _ := balance.KeyHash(pp.Spec, &reqs[i])
+			out.Keys = append(out.Keys, KeyPlace{Key: labels[i], Hash: h, Server: idx[i]})
+		}
+	}
+	l.mu.Lock()
+	if m := l.moved[backend]; m != nil {
+		cp := *m
+		out.Moved = &cp
+	}
+	l.mu.Unlock()
+	return out, nil
+}
+
+// sampleKeys are the hash keys the placement view follows: the traffic's
+// client addresses for source, its paths for uri, its header or parameter
+// values for hdr and url_param, with made-up ones when there is no
+// traffic. Nil for algorithms that do not hash.
+func (l *Lab) sampleKeys(spec balance.Spec) ([]string, []balance.Request) {
+	var labels []string
+	var reqs []balance.Request
+	add := func(label string, r balance.Request) {
+		if len(reqs) < sampleSize {
+			labels, reqs = append(labels, label), append(reqs, r)
+		}
+	}
+	switch spec.Algo {
+	case balance.Source:
+		for _, a := range l.clientAddrs() {
+			add(a.String(), balance.Request{Src: a})
+		}
+	case balance.URI:
+		for _, u := range l.samplePaths() {
+			add(u, balance.Request{HTTP: true, Method: "GET", URI: u})
+		}
+	case balance.URLParam:
+		for i := 1; i <= sampleSize; i++ {
+			uri := fmt.Sprintf("/?%s=%d", spec.Param, i)
+			add(uri, balance.Request{HTTP: true, Method: "GET", URI: uri})
+		}
+	case balance.Hdr:
+		for _, v := range l.sampleHeader(spec.Param) {
+			value := v
+			add(spec.Param+": "+v, balance.Request{HTTP: true, Method: "GET", URI: "/",
+				Header: func(name string) (string, bool) {
+					if strings.EqualFold(name, spec.Param) {
+						return value, true
+					}
+					return "", false
+				}})
+		}
+	}
+	return labels, reqs
+}
+
+// clientAddrs are the traffic's first client addresses, or made-up ones.
+func (l *Lab) clientAddrs() []netip.Addr {
+	var groups []traffic.Group
+	if l.genCfg != nil {
+		groups = l.genCfg.Groups
+	}
+	if len(groups) == 0 {
+		groups = []traffic.Group{{Clients: sampleSize}}
+	}
+	var out []netip.Addr
+	for _, g := range groups {
+		out = append(out, g.ClientAddrs(sampleSize)...)
+	}
+	return out
+}
+
+// samplePaths are the traffic's paths, completed with made-up ones so a
+// uri hash has several keys to place.
+func (l *Lab) samplePaths() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if l.genCfg != nil {
+		for _, e := range l.genCfg.Mix {
+			add(e.Path)
+		}
+		for _, g := range l.genCfg.Groups {
+			for _, e := range g.Mix {
+				add(e.Path)
+			}
+		}
+	}
+	add("/")
+	add("/data")
+	for i := 1; len(out) < 16; i++ {
+		add(fmt.Sprintf("/img/%d.png", i))
+	}
+	return out
+}
+
+// sampleHeader are the traffic's values of header name, completed with
+// made-up ones.
+func (l *Lab) sampleHeader(name string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	if l.genCfg != nil {
+		for _, e := range l.genCfg.Mix {
+			for _, h := range e.Headers {
+				if strings.EqualFold(h.Name, name) {
+					add(h.Value)
+				}
+			}
+		}
+	}
+	for i := 1; len(out) < 12; i++ {
+		add(fmt.Sprintf("value-%d", i))
+	}
+	return out
+}
+
+// locateAll maps the sample keys of backend's current algorithm; nil when
+// it does not hash.
+func (l *Lab) locateAll(backend string) []int {
+	p, err := l.running()
+	if err != nil {
+		return nil
+	}
+	spec, err := p.Balance(backend)
+	if err != nil {
+		return nil
+	}
+	_, reqs := l.sampleKeys(spec)
+	if len(reqs) == 0 {
+		return nil
+	}
+	idx, err := p.Locate(backend, reqs)
+	if err != nil {
+		return nil
+	}
+	names := l.serverNames(backend)
+	// by name, so a removed server does not shift the others
+	out := make([]int, len(idx))
+	for i, k := range idx {
+		out[i] = -1
+		if k >= 0 && k < len(names) {
+			out[i] = nameID(names[k])
+		}
+	}
+	return out
+}
+
+func (l *Lab) serverNames(backend string) []string {
+	pp, err := l.Proxy().Placement(backend, 0)
+	if err != nil {
+		return nil
+	}
+	return pp.Servers
+}
+
+// nameID turns a server name into a comparable id for move counting.
+func nameID(name string) int {
+	h := 0
+	for i := 0; i < len(name); i++ {
+		h = h*131 + int(name[i])
+	}
+	if h < 0 {
+		h = -h
+	}
+	return h
+}
+
+// change runs fn and records how many sample keys changed server.
+func (l *Lab) change(backend, what string, fn func() error) error {
+	before := l.locateAll(backend)
+	if err := fn(); err != nil {
+		return err
+	}
+	after := l.locateAll(backend)
+	l.recordMoves(backend, what, before, after)
+	return nil
+}
+
+func (l *Lab) recordMoves(backend, what string, before, after []int) {
+	if before == nil || after == nil || len(before) != len(after) {
+		return
+	}
+	m := &Moved{Change: what, Keys: len(after)}
+	for i := range after {
+		if before[i] != after[i] {
+			m.Count++
+		}
+	}
+	l.mu.Lock()
+	l.moved[backend] = m
+	l.mu.Unlock()
+}
