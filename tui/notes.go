@@ -1,0 +1,35 @@
+package tui
+
+import "strings"
+
+// notesPane shows the scenario's teaching notes: as a pane when the
+// screen has room, and full screen (scrollable) with i.
+type notesPane struct {
+	top int // first line shown in the overlay
+}
+
+func (notesPane) size(f *frame, w int) (lo, want int) {
+	if strings.TrimSpace(f.snap.Notes) == "" {
+		return 0, 0
+	}
+	return 3, 1 + len(wrap(f.snap.Notes, w))
+}
+
+func (notesPane) view(f *frame, w, h int) []string {
+	lines := []string{rule(f.th, "notes · i to read in full", w)}
+	for _, l := range wrap(f.snap.Notes, w) {
+		if len(lines) >= h {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+func (p *notesPane) scroll(d int) { p.top = max(0, p.top+d) }
+
+// overlay draws the notes over the panes, from line top.
+func (p *notesPane) overlay(f *frame, w, h int) []string {
+	lines := []string{rule(f.th, "teaching notes · esc close", w)}
+	return scrolled(f.th, append(lines, wrap(f.snap.Notes, w)...), &p.top, h)
+}
