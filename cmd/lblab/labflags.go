@@ -1,0 +1,157 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/lblab/lblab/lab"
+	"github.com/lblab/lblab/lab/traffic"
+	"github.com/lblab/lblab/proxy/haproxycfg"
+)
+
+// labFlags are the flags of the commands that start a lab (design.md).
+type labFlags struct {
+	config   string
+	scenario string
+	algo     string
+	hashType string
+	apps     int
+	weights  string
+	delay    string
+	listen   string
+	rate     float64
+	clients  int
+	duration time.Duration
+	speed    float64
+	format   string
+}
+
+func (f *labFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "config", "", "run this haproxy.cfg (the lab's subset of HAProxy 2.6)")
+	fs.StringVar(&f.algo, "algo", "", "balance algorithm for every backend: roundrobin, static-rr, leastconn, first, source, uri, random, hdr(NAME), url_param(NAME)")
+	fs.StringVar(&f.hashType, "hash-type", "", `hash type: "map-based" or "consistent", optionally a function (sdbm, djb2, wt6, crc32) and "avalanche"`)
+	fs.IntVar(&f.apps, "apps", lab.DefaultApps, "number of apps in the default lab")
+	fs.StringVar(&f.weights, "weights", "", "server weights of the first backend, e.g. 2,1,3")
+	fs.StringVar(&f.delay, "delay", "", "app response delays, e.g. app1=5s,app3=5s (the default lab makes app1 and app3 slow)")
+	fs.StringVar(&f.listen, "listen", "", "address of the first frontend (default "+lab.DefaultListen+")")
+	fs.Float64Var(&f.rate, "rate", 0, "traffic: requests per second, open loop (arrivals not held back by slow answers)")
+	fs.IntVar(&f.clients, "clients", 0, "traffic: virtual clients, each with its own 127.x source address (closed loop without --rate)")
+	fs.DurationVar(&f.duration, "duration", 0, "stop after this much lab time (0: until ctrl+c)")
+	fs.Float64Var(&f.speed, "speed", 1, "run lab time X times faster: delays, timeouts, intervals and durations shrink by X")
+	fs.StringVar(&f.format, "format", "text", "summary format: text, json or markdown")
+}
+
+// parseFlags parses args into fs, turning flag errors into exit status 2
+// with the command's usage.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+			return &exitError{code: 0, err: errHelp}
+		}
+		return badInput("%s: %v (see lblab %s --help)", fs.Name(), err, fs.Name())
+	}
+	return nil
+}
+
+// options turns the flags into lab options; trafficByDefault is the
+// dashboard's steady traffic when no --rate or --clients is given.
+func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, error) {
+	o := lab.Options{Apps: f.apps, Listen: f.listen, Speed: f.speed, Out: out}
+	if f.speed <= 0 {
+		return o, badInput("--speed %v: want a positive factor, e.g. 10", f.speed)
+	}
+	if f.apps < 1 || f.apps > 50 {
+		return o, badInput("--apps %d: want 1 to 50", f.apps)
+	}
+	if f.config != "" {
+		file, err := haproxycfg.ParseFile(f.config)
+		if err != nil {
+			return o, badInput("%v", err)
+		}
+		for _, w := range file.Warnings {
+			fmt.Fprintf(out, "warning: %s\n", w)
+		}
+		o.Config = file.Config
+		o.Name = strings.TrimSuffix(baseName(f.config), ".cfg")
+	}
+	if f.algo != "" {
+		spec, err := lab.ParseAlgo(f.algo)
+		if err != nil {
+			return o, badInput("--algo %q: %v", f.algo, err)
+		}
+		o.Algo = &spec
+	}
+	if f.hashType != "" {
+		ht, err := lab.ParseHashType(f.hashType)
+		if err != nil {
+			return o, badInput("--hash-type %q: %v", f.hashType, err)
+		}
+		o.HashType = &ht
+	}
+	if f.weights != "" {
+		w, err := lab.ParseWeights(f.weights)
+		if err != nil {
+			return o, badInput("--weights: %v", err)
+		}
+		o.Weights = w
+	}
+	if f.delay != "" {
+		d, err := lab.ParseDelays(f.delay)
+		if err != nil {
+			return o, badInput("--delay: %v", err)
+		}
+		o.Delays = d
+	}
+	if f.rate < 0 {
+		return o, badInput("--rate %v: want 0 or more requests per second", f.rate)
+	}
+	if f.clients < 0 {
+		return o, badInput("--clients %d: want 0 or more", f.clients)
+	}
+	if f.duration < 0 {
+		return o, badInput("--duration %v: want a positive duration such as 30s", f.duration)
+	}
+	switch {
+	case f.rate > 0 || f.clients > 0:
+		tc := &traffic.Config{Rate: f.rate, Duration: f.duration}
+		if f.clients > 0 {
+			tc.Groups = []traffic.Group{{Clients: f.clients}}
+		}
+		o.Traffic = tc
+	case trafficByDefault:
+		o.Traffic = lab.SteadyTraffic(lab.DefaultRate, lab.DefaultClients)
+	}
+	if o.Name == "" {
+		o.Name = "default"
+		if o.Config == nil {
+			o.Title = "Ep 6 trio: app1 and app3 answer after 5 s, app2 at once"
+		}
+	}
+	return o, nil
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// startLab builds and starts a lab, turning bad input into exit status 2.
+func startLab(o lab.Options) (*lab.Lab, error) {
+	l, err := lab.New(o)
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	if err := l.Start(); err != nil {
+		return nil, badInput("%v", err)
+	}
+	return l, nil
+}
