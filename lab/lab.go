@@ -160,7 +160,11 @@ func (l *Lab) Start() (err error) {
 		return err
 	}
 	l.obs = newObserver(l.clk)
-	p, err := proxy.New(l.cfg, proxy.Options{Clock: l.clk, OnLog: l.obs.record, OnEvent: l.obs.event})
+	onLog := l.obs.record
+	if extra := l.opts.OnLog; extra != nil {
+		onLog = func(r *proxy.LogRecord) { l.obs.record(r); extra(r) }
+	}
+	p, err := proxy.New(l.cfg, proxy.Options{Clock: l.clk, OnLog: onLog, OnEvent: l.obs.event})
 	if err != nil {
 		return err
 	}
@@ -212,6 +216,24 @@ func (l *Lab) startApps() error {
 		}
 	}
 	return nil
+}
+
+// StartTraffic replaces the traffic with a new generator against the first
+// frontend (a scenario's next phase); the one running is stopped first.
+func (l *Lab) StartTraffic(tc traffic.Config) error {
+	if _, err := l.running(); err != nil {
+		return err
+	}
+	l.StopTraffic()
+	return l.startTraffic(tc)
+}
+
+// StopTraffic stops the generator, if any, cutting what is in flight; its
+// final accounting stays in the snapshot until the next StartTraffic.
+func (l *Lab) StopTraffic() {
+	if g := l.Generator(); g != nil {
+		g.Stop()
+	}
 }
 
 // startTraffic starts a generator against the first frontend.

@@ -55,6 +55,12 @@ type Options struct {
 	// Out receives the lab's notes (an app moved to a free port, a bind
 	// mapped to loopback); nil discards them.
 	Out io.Writer
+
+	// OnLog, if set, sees every request's (connection's) log record after
+	// the lab has counted it: a scenario follows exact pick sequences with
+	// it. It runs on the request's goroutine and must be quick; the record
+	// must not be kept.
+	OnLog func(*proxy.LogRecord)
 }
 
 // SteadyTraffic is the dashboard's default traffic: an open loop of rate
