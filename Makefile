@@ -5,7 +5,7 @@ BIN := bin/lblab
 
 .PHONY: run test bench build lint
 
-run: ## start the lab with the dashboard
+run: ## start the lab with the live dashboard (ARGS="--algo leastconn" to pass flags)
 	$(GO) run ./cmd/lblab $(ARGS)
 
 build: ## build bin/lblab
@@ -19,5 +19,6 @@ lint: ## gofmt and go vet
 test: lint ## lint, then every test with the race detector
 	$(GO) test -race -count=1 -timeout 15m ./...
 
-bench: ## Go benchmarks for the hot paths
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+bench: ## hot-path benchmarks (5 runs each), then lblab vs HAProxy under load
+	$(GO) test -run '^$$' -bench . -skip 'Load' -benchmem -count 5 ./...
+	$(GO) test -run '^$$' -bench 'Load' -benchtime 1x -count 1 ./lab/

@@ -114,7 +114,13 @@ var bindRe = regexp.MustCompile(`(?m)^\s*bind\s+(\S+)`)
 func Start(t testing.TB, cfg string) *Instance {
 	t.Helper()
 	bin := Path(t)
-	dir := t.TempDir()
+	// not t.TempDir(): the test's name becomes the path, and a comma in it
+	// breaks haproxy's "stats socket" line; unix socket paths are short too
+	dir, err := os.MkdirTemp("", "hx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	inst := &Instance{socket: filepath.Join(dir, "admin.sock")}
 	cfg = withStatsSocket(cfg, inst.socket)
 	file := filepath.Join(dir, "haproxy.cfg")
@@ -133,6 +139,7 @@ func Start(t testing.TB, cfg string) *Instance {
 	for _, m := range bindRe.FindAllStringSubmatch(cfg, -1) {
 		waitListening(t, inst, m[1])
 	}
+	waitListening(t, inst, "unix:"+inst.socket)
 	return inst
 }
 
@@ -147,8 +154,12 @@ func withStatsSocket(cfg, socket string) string {
 func waitListening(t testing.TB, inst *Instance, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
+	network := "tcp"
+	if a, ok := strings.CutPrefix(addr, "unix:"); ok {
+		network, addr = "unix", a
+	}
 	for time.Now().Before(deadline) {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		c, err := net.DialTimeout(network, addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
 			return
