@@ -18,7 +18,7 @@ import (
 
 // requireDashboard turns the skip below into a failure once cmd/lblab
 // starts the dashboard (the lead sets it when main calls tui.Run).
-const requireDashboard = false
+const requireDashboard = true
 
 // TestE2ETmux drives the real binary in tmux, time-scaled with --speed 20
 // so the 5-second apps answer in 250 ms: the dashboard starts with three

@@ -60,13 +60,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "lblab %s (reproduces HAProxy 2.6 load balancing)\n", version)
+	case "run":
+		err = runCmd(rest, stdout, stderr)
+	case "check":
+		err = checkCmd(rest, stdout, stderr)
+	case "export":
+		err = exportCmd(rest, stdout, stderr)
+	case "scenarios":
+		err = scenariosCmd(rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
-		if c, ok := extraCommands[cmd]; ok {
-			err = c(rest, stdout, stderr)
-			break
-		}
 		err = badInput("unknown command %q\n\n%s", cmd, usage)
 	}
 	return exitStatus(err, stderr)
@@ -89,10 +93,3 @@ func exitStatus(err error, stderr io.Writer) int {
 
 // errHelp means help was asked for and printed.
 var errHelp = errors.New("help")
-
-// command runs one subcommand.
-type command func(args []string, stdout, stderr io.Writer) error
-
-// extraCommands are the commands of the scenario runner (run, check,
-// export, scenarios), wired in scenarios.go.
-var extraCommands = map[string]command{}
