@@ -117,6 +117,10 @@ func (f *frontend) serve(c net.Conn) {
 	}
 	if !f.tcpAccept(cc) {
 		f.c.connDeny.Add(1)
+		// HAProxy rejects with a reset, not a clean close
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
 		return
 	}
 	if f.cfg.Mode == TCP {

@@ -37,15 +37,28 @@ func (f *frontend) serveHTTP(c *conn) {
 	}
 }
 
-// logNull logs a connection closed before its first request, as HAProxy
-// does unless "option dontlognull": a 400 with no request and "CR--".
-func (s *httpSession) logNull() {
-	if !s.first || s.f.cfg.DontLogNull {
+// noRequest ends a connection on which no request arrived. An idle
+// keep-alive connection just closes. Before the first request, HAProxy
+// answers a timeout with its 408 page, and logs the connection (a 400
+// "CR--" when the client left, a 408 "cR--" on timeout) unless "option
+// dontlognull".
+func (s *httpSession) noRequest(err error) {
+	if !s.first {
+		return
+	}
+	code, term := 400, "CR--"
+	if isTimeout(err) {
+		code, term = 408, "cR--"
+		s.bw.WriteString(rawPage(408))
+		s.bw.Flush()
+	}
+	if s.f.cfg.DontLogNull {
 		return
 	}
 	rec := LogRecord{Client: s.c.src, Date: s.c.accepted, Frontend: s.f.cfg.Name, Backend: s.f.cfg.Name,
 		Server: "<NOSRV>", ServerIndex: -1, TR: -1, Tw: -1, Tc: -1, Tr: -1, Rule: -1,
-		Status: 400, Term: "CR--", Ta: ms(s.f.p.clk.Since(s.c.accepted))}
+		Status: code, Term: term, Ta: ms(s.f.p.clk.Since(s.c.accepted))}
+	s.f.noteStatus(code)
 	s.log(&rec, nil)
 }
 
@@ -56,9 +69,7 @@ func (s *httpSession) serveOne() bool {
 	// Wait for the first byte before starting the request's clock, so an
 	// idle keep-alive connection is not counted as request time.
 	if _, err := s.br.Peek(1); err != nil {
-		if !isTimeout(err) {
-			s.logNull()
-		}
+		s.noRequest(err)
 		return false
 	}
 	t0 := p.clk.Now()
