@@ -211,6 +211,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}
+	if m.overlay == pickerOverlay {
+		return m, m.pickerUpdate(msg) // the list's filter results
+	}
 	return m, nil
 }
 

@@ -2,55 +2,89 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
+	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
-// pickerModel is the scenario picker (p): the built-in scenarios, one per
-// line; enter restarts the lab on the chosen one through Options.Open.
-//
-// It is a small list of its own rather than bubbles/list: that package
-// needs modules (github.com/atotto/clipboard, github.com/sahilm/fuzzy)
-// that go.sum does not hold.
+// pickerModel is the scenario picker (p): a bubbles/list of the built-in
+// scenarios, filterable with /; enter restarts the lab on the chosen one
+// through Options.Open.
 type pickerModel struct {
-	items  []ScenarioInfo
-	cursor int
+	list list.Model
+	ok   bool // the list was built
 }
+
+// scenarioItem is one scenario as a list item.
+type scenarioItem struct {
+	info    ScenarioInfo
+	running bool
+}
+
+func (i scenarioItem) Title() string {
+	if i.running {
+		return i.info.Name + "  ● running"
+	}
+	return i.info.Name
+}
+func (i scenarioItem) Description() string { return i.info.Title }
+func (i scenarioItem) FilterValue() string { return i.info.Name + " " + i.info.Title }
 
 func (m *model) openPicker() tea.Cmd {
 	if m.opts.Open == nil || len(m.opts.Scenarios) == 0 {
 		return m.fail("no scenarios to pick from in this lab")
 	}
-	m.picker.items = m.opts.Scenarios
-	m.picker.cursor = 0
+	items := make([]list.Item, len(m.opts.Scenarios))
+	cursor := 0
 	for i, s := range m.opts.Scenarios {
+		items[i] = scenarioItem{info: s, running: s.Name == m.snap.Name}
 		if s.Name == m.snap.Name {
-			m.picker.cursor = i
+			cursor = i
 		}
 	}
+	l := list.New(items, list.NewDefaultDelegate(), m.width, max(m.height-4, 4))
+	l.Title = "pick a scenario · enter open · / filter · esc close"
+	l.SetShowHelp(false)
+	l.Select(cursor)
+	m.picker = pickerModel{list: l, ok: true}
 	m.overlay = pickerOverlay
 	return nil
 }
 
 func (m *model) pickerKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := &m.picker
-	n := len(p.items)
+	filtering := p.list.FilterState() == list.Filtering
 	switch msg.String() {
 	case "esc", "q", "p":
-		m.overlay = noOverlay
-	case "up", "k":
-		p.cursor = (p.cursor + n - 1) % n
-	case "down", "j":
-		p.cursor = (p.cursor + 1) % n
-	case "home", "g":
-		p.cursor = 0
-	case "end", "G":
-		p.cursor = n - 1
+		if !filtering && p.list.FilterState() != list.FilterApplied {
+			m.overlay = noOverlay
+			return nil
+		}
 	case "enter":
-		m.overlay = noOverlay
-		return m.open(p.items[p.cursor].Name)
+		if !filtering {
+			item, ok := p.list.SelectedItem().(scenarioItem)
+			m.overlay = noOverlay
+			if !ok {
+				return nil
+			}
+			return m.open(item.info.Name)
+		}
 	}
-	return nil
+	var cmd tea.Cmd
+	p.list, cmd = p.list.Update(msg)
+	return cmd
+}
+
+// pickerUpdate passes the list's own messages (filter results) on.
+func (m *model) pickerUpdate(msg tea.Msg) tea.Cmd {
+	if !m.picker.ok {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.picker.list, cmd = m.picker.list.Update(msg)
+	return cmd
 }
 
 // open restarts the lab on scenario name, in the command queue so no
@@ -68,26 +102,20 @@ func (m *model) open(name string) tea.Cmd {
 	})
 }
 
-// view lists the scenarios, scrolled to keep the cursor in view.
-func (p *pickerModel) view(t *theme, current string, w, h int) []string {
-	lines := []string{rule(t, "pick a scenario · ↑/↓ move · enter open · esc close", w)}
-	room := h - 1
-	start := max(0, min(p.cursor-room/2, len(p.items)-room))
-	nameW := 0
-	for _, s := range p.items {
-		nameW = max(nameW, width(s.Name))
+// view renders the list in w×h lines; without colour its styling escapes
+// are stripped, as everywhere else on the dashboard.
+func (p *pickerModel) view(t *theme, w, h int) []string {
+	p.list.SetSize(w, h)
+	out := p.list.View()
+	if t.noColor {
+		out = ansi.Strip(out)
 	}
-	for i := start; i < len(p.items) && len(lines) < h; i++ {
-		s := p.items[i]
-		line := "  " + pad(s.Name, nameW) + "  " + s.Title
-		if s.Name == current {
-			line += "  ● running"
-		}
-		line = cut(line, w)
-		if i == p.cursor {
-			line = t.bold.Render("›" + line[1:])
-		}
-		lines = append(lines, line)
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		lines[i] = cut(l, w)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
 	}
 	return lines
 }

@@ -24,7 +24,7 @@ func (m *model) render() string {
 	case m.overlay == helpOverlay:
 		body = m.helpView(w, bodyH)
 	case m.overlay == pickerOverlay:
-		body = m.picker.view(m.th, m.snap.Name, w, bodyH)
+		body = m.picker.view(m.th, w, bodyH)
 	case m.overlay == chooserOverlay:
 		body = m.chooser.view(m, f, w, bodyH)
 	case m.overlay == notesOverlay:
