@@ -35,19 +35,26 @@ type pair struct {
 
 func startPair(t *testing.T, cfg string, backends []*haproxytest.Backend) *pair {
 	t.Helper()
+	return startSplitPair(t, cfg, backends, backends)
+}
+
+// startSplitPair is startPair with separate backends for haproxy and for
+// lblab, for tests that follow which requests reach which backend.
+func startSplitPair(t *testing.T, cfg string, haBackends, lbBackends []*haproxytest.Backend) *pair {
+	t.Helper()
 	haproxytest.Path(t)
-	pr := &pair{backends: backends}
+	pr := &pair{backends: haBackends}
 	addrs := haproxytest.FreeAddrs(t, 2)
 	pr.ha, pr.lb = addrs[0], addrs[1]
-	fill := func(front string) string {
+	fill := func(front string, backends []*haproxytest.Backend) string {
 		s := strings.ReplaceAll(cfg, "{FRONT}", front)
 		for i, b := range backends {
 			s = strings.ReplaceAll(s, fmt.Sprintf("{S%d}", i+1), b.Addr)
 		}
 		return s
 	}
-	pr.inst = haproxytest.Start(t, "global\n    log stdout format raw local0\n"+fill(pr.ha))
-	f, err := haproxycfg.Parse("diff.cfg", []byte(fill(pr.lb)))
+	pr.inst = haproxytest.Start(t, "global\n    log stdout format raw local0\n"+fill(pr.ha, haBackends))
+	f, err := haproxycfg.Parse("diff.cfg", []byte(fill(pr.lb, lbBackends)))
 	if err != nil {
 		t.Fatalf("lblab rejected a config haproxy accepts: %v", err)
 	}
