@@ -90,6 +90,14 @@ func (b *backend) rebuild(spec balance.Spec) error {
 	return nil
 }
 
+// position is s's index in the backend now, -1 once removed; servers shift
+// when one is removed, so it is read under the lock.
+func (b *backend) position(s *server) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return s.lb.Index
+}
+
 // anyUsable reports whether at least one server can take new requests
 // (HAProxy's tot_weight != 0).
 func (b *backend) anyUsable() bool {

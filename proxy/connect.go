@@ -216,6 +216,7 @@ func (a *attempt) shouldRedispatch(srv *server) bool {
 			active++
 		}
 	}
+	algo := b.cfg.Balance.Algo
 	b.mu.Unlock()
 	switch {
 	case !up:
@@ -225,7 +226,7 @@ func (a *attempt) shouldRedispatch(srv *server) bool {
 	case every < 0 && a.retries%(b.cfg.Retries+1+every) == 0:
 		return true
 	}
-	switch b.cfg.Balance.Algo {
+	switch algo {
 	case balance.RoundRobin, balance.StaticRR, balance.Random:
 		return active > 1
 	}

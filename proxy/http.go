@@ -230,7 +230,7 @@ func (s *httpSession) forward(b *backend, rec *LogRecord, t0 time.Time, keep boo
 		rec.Tw = ms(a.tw)
 	}
 	if a.srv != nil {
-		rec.Server, rec.ServerIndex = a.srv.cfg.Name, a.srv.lb.Index
+		rec.Server, rec.ServerIndex = a.srv.cfg.Name, b.position(a.srv)
 	}
 	if sc == nil {
 		b.leave(a.srv, a.status)
@@ -401,9 +401,9 @@ func (s *httpSession) relay(sc *serverConn, keep bool, tr time.Duration) exchang
 		err = errClientGone
 	}
 	serverKeep := err == nil && fr.Kind != h1.UntilClose && h1.KeepAlive(resp.Header, resp.Minor())
-	if serverKeep && sc.srv.pool.put(sc) {
-		sc.reused = false
-	} else {
+	// once in the pool the connection belongs to whoever takes it next:
+	// nothing here may touch sc afterwards
+	if !serverKeep || !sc.srv.pool.put(sc) {
 		sc.close()
 	}
 	if err != nil {

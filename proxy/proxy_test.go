@@ -63,19 +63,28 @@ type response struct {
 // send writes raw on c and reads one response.
 func send(t *testing.T, c net.Conn, br *bufio.Reader, raw string) response {
 	t.Helper()
-	if _, err := io.WriteString(c, raw); err != nil {
+	r, err := exchangeRaw(c, br, raw)
+	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// exchangeRaw is send without the test: safe from any goroutine.
+func exchangeRaw(c net.Conn, br *bufio.Reader, raw string) (response, error) {
+	if _, err := io.WriteString(c, raw); err != nil {
+		return response{}, err
 	}
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	var resp h1.Response
 	if err := h1.NewReader(br).ReadResponse(&resp); err != nil {
-		t.Fatalf("reading the response to %q: %v", raw, err)
+		return response{}, fmt.Errorf("reading the response to %q: %v", raw, err)
 	}
 	var body strings.Builder
 	if _, err := h1.CopyBody(&body, br, h1.ResponseFraming(&resp, "GET")); err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
-	return response{status: resp.Status, header: append(h1.Header(nil), resp.Header...), body: body.String()}
+	return response{status: resp.Status, header: append(h1.Header(nil), resp.Header...), body: body.String()}, nil
 }
 
 func get(t *testing.T, addr, path string) response {

@@ -34,7 +34,7 @@ func (f *frontend) serveTCP(c *conn) {
 		rec.Tw = ms(a.tw)
 	}
 	if a.srv != nil {
-		rec.Server, rec.ServerIndex = a.srv.cfg.Name, a.srv.lb.Index
+		rec.Server, rec.ServerIndex = a.srv.cfg.Name, b.position(a.srv)
 	}
 	if sc == nil {
 		b.leave(a.srv, 0)
