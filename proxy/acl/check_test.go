@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lblab/lblab/proxy/cfgword"
 	"github.com/lblab/lblab/proxy/haproxytest"
 )
 
@@ -37,7 +38,7 @@ func TestCheckAgreesWithHAProxy(t *testing.T) {
 			continue
 		}
 		err := NewSet().Declare(tc.words)
-		lines = append(lines, newCheckLine("acl "+joinWords(tc.words), err))
+		lines = append(lines, newCheckLine("acl "+cfgword.Join(tc.words), err))
 	}
 	for _, tc := range condErrorTests {
 		kept, _ := untilEmpty(tc.words)
@@ -47,12 +48,12 @@ func TestCheckAgreesWithHAProxy(t *testing.T) {
 		s := NewSet()
 		mustDeclare(t, s, "a path /a")
 		_, err := s.ParseCond(tc.words)
-		lines = append(lines, newCheckLine("http-request deny "+joinWords(tc.words), err))
+		lines = append(lines, newCheckLine("http-request deny "+cfgword.Join(tc.words), err))
 	}
 	for _, tc := range matchTests {
 		words := fields(tc.expr)
 		err := NewSet().Declare(append([]string{"m"}, words...))
-		lines = append(lines, newCheckLine("acl m "+joinWords(words), err))
+		lines = append(lines, newCheckLine("acl m "+cfgword.Join(words), err))
 	}
 	for _, p := range predefinedACLs {
 		_, err := NewSet().ParseCond([]string{"if", p.name})

@@ -3,6 +3,8 @@ package acl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 // Cond is a parsed "if"/"unless" condition: a disjunction ("or", "||") of
@@ -217,7 +219,7 @@ func (c *Cond) String() string {
 				continue
 			}
 			b.WriteString("{ ")
-			b.WriteString(joinWords(t.anon))
+			b.WriteString(cfgword.Join(t.anon))
 			b.WriteString(" }")
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lblab/lblab/proxy/cfgword"
 	"github.com/lblab/lblab/proxy/haproxytest"
 )
 
@@ -230,7 +231,7 @@ func matchTableSuites() []*diffSuite {
 	var out []*diffSuite
 	for i, tc := range matchTests {
 		s := &diffSuite{name: fmt.Sprintf("match%d", i), table: true,
-			use: []string{"if { " + joinWords(fields(tc.expr)) + " }"}}
+			use: []string{"if { " + cfgword.Join(fields(tc.expr)) + " }"}}
 		for _, r := range append(append([]*testReq(nil), tc.yes...), tc.no...) {
 			if r.tcp || !r.src.Is4() || r.src.As4()[0] != 127 || r.uri == "" {
 				continue

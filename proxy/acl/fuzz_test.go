@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 // fuzzRequests are evaluated against whatever the fuzzers manage to parse.
@@ -47,7 +49,7 @@ func FuzzDeclare(f *testing.F) {
 		f.Add(l)
 	}
 	for _, tc := range declareErrorTests {
-		f.Add(joinWords(tc.words))
+		f.Add(cfgword.Join(tc.words))
 	}
 	for _, tc := range matchTests {
 		f.Add("m " + tc.expr)
@@ -93,7 +95,7 @@ func FuzzParseCond(f *testing.F) {
 		f.Add(c)
 	}
 	for _, tc := range condErrorTests {
-		f.Add(joinWords(tc.words))
+		f.Add(cfgword.Join(tc.words))
 	}
 	for _, s := range diffSuites() {
 		for _, c := range append(s.deny, s.use...) {

@@ -3,6 +3,8 @@ package acl
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 // Set holds the named ACLs declared in one frontend, in declaration order.
@@ -125,7 +127,7 @@ func (s *Set) parseExpr(words []string, base int) (*expr, []*WordError, error) {
 func (s *Set) Lines() []string {
 	out := make([]string, len(s.lines))
 	for i, words := range s.lines {
-		out[i] = "acl " + joinWords(words)
+		out[i] = "acl " + cfgword.Join(words)
 	}
 	return out
 }

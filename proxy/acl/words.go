@@ -2,7 +2,6 @@ package acl
 
 import (
 	"math"
-	"strings"
 )
 
 // word returns words[i], or "" past the end: HAProxy's argument array is
@@ -56,52 +55,6 @@ func invalidNameChar(name string) (byte, bool) {
 		}
 	}
 	return 0, false
-}
-
-// quoteWord renders one configuration word so that HAProxy's line parser
-// reads it back unchanged: plain words stay as they are, others are
-// double-quoted with the escapes parse_line understands.
-func quoteWord(w string) string {
-	if w == "" {
-		return `""`
-	}
-	plain := true
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"'\\#$", c) >= 0 {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return w
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case c == '"' || c == '\\' || c == '$':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < ' ' || c == 0x7f:
-			const hex = "0123456789abcdef"
-			b.WriteString(`\x`)
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func joinWords(words []string) string {
-	q := make([]string, len(words))
-	for i, w := range words {
-		q[i] = quoteWord(w)
-	}
-	return strings.Join(q, " ")
 }
 
 // strl2llrc mirrors HAProxy's strict decimal parser used for integer

@@ -264,8 +264,8 @@ func TestSpecText(t *testing.T) {
 		{Spec{Algo: URI, URIWhole: true, URILen: 12, URIDepth: 3, URIPathOnly: true, Hash: HashType{Consistent: true, Avalanche: true}},
 			"balance uri whole len 12 depth 3 path-only", "balance uri whole len 12 depth 3 path-only|hash-type consistent", "uri"},
 		{Spec{Algo: Hdr, Param: "Host", UseDomainOnly: true}, "balance hdr(Host) use_domain_only", "balance hdr(Host) use_domain_only", "hdr(Host)"},
-		{Spec{Algo: URLParam, Param: "user id", CheckPost: true, Hash: HashType{Func: DJB2}}, "balance url_param 'user id' check_post",
-			"balance url_param 'user id' check_post|hash-type map-based djb2", "url_param(user id)"},
+		{Spec{Algo: URLParam, Param: "user id", CheckPost: true, Hash: HashType{Func: DJB2}}, "balance url_param \"user id\" check_post",
+			"balance url_param \"user id\" check_post|hash-type map-based djb2", "url_param(user id)"},
 		{Spec{Algo: Random, Draws: 3, BalanceFactor: 150}, "balance random(3)", "balance random(3)|hash-balance-factor 150", "random(3)"},
 		{Spec{Algo: Source, Hash: HashType{Consistent: true}}, "balance source", "balance source|hash-type consistent sdbm", "source"},
 	} {
@@ -278,9 +278,6 @@ func TestSpecText(t *testing.T) {
 		if got := c.s.Name(); got != c.name {
 			t.Errorf("%+v: Name() = %q, want %q", c.s, got, c.name)
 		}
-	}
-	if got := quoteWord("it's"); got != `'it'\''s'` {
-		t.Errorf("quoteWord: %s", got)
 	}
 }
 
@@ -492,40 +489,60 @@ func FuzzParseHashType(f *testing.F) {
 	})
 }
 
-// splitQuoted splits a line as HAProxy does for the quoting quoteWord
-// uses: white space separates words, single quotes group, \' outside
-// quotes is a quote.
+// splitQuoted splits a line into words as HAProxy's line parser does for
+// what cfgword.Quote writes: single quotes, double quotes with \" \\ \$
+// \t \n \r \xHH escapes, and \' outside quotes.
 func splitQuoted(line string) []string {
 	var words []string
 	var cur strings.Builder
-	in, quoted, started := false, false, false
+	started := false
+	single, double := false, false
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch {
-		case quoted:
+		case single:
 			if c == '\'' {
-				quoted = false
+				single = false
 			} else {
 				cur.WriteByte(c)
 			}
-		case c == '\'':
-			quoted, started = true, true
-		case c == '\\' && i+1 < len(line) && line[i+1] == '\'':
-			cur.WriteByte('\'')
+		case double && c == '"':
+			double = false
+		case c == '\\' && i+1 < len(line):
 			i++
+			switch e := line[i]; e {
+			case 't':
+				cur.WriteByte('\t')
+			case 'n':
+				cur.WriteByte('\n')
+			case 'r':
+				cur.WriteByte('\r')
+			case 'x':
+				v, _ := strconv.ParseUint(line[i+1:i+3], 16, 8)
+				cur.WriteByte(byte(v))
+				i += 2
+			default:
+				cur.WriteByte(e)
+			}
 			started = true
+		case double:
+			cur.WriteByte(c)
+		case c == '\'':
+			single, started = true, true
+		case c == '"':
+			double, started = true, true
 		case c == ' ' || c == '\t':
-			if started || in {
+			if started {
 				words = append(words, cur.String())
 				cur.Reset()
-				started, in = false, false
+				started = false
 			}
 		default:
 			cur.WriteByte(c)
-			in = true
+			started = true
 		}
 	}
-	if started || in {
+	if started {
 		words = append(words, cur.String())
 	}
 	return words

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 // Algo names a "balance" algorithm.
@@ -214,12 +216,12 @@ func (s Spec) String() string {
 			b.WriteString(" path-only")
 		}
 	case URLParam:
-		b.WriteString("url_param " + quoteWord(s.Param))
+		b.WriteString("url_param " + cfgword.Quote(s.Param))
 		if s.CheckPost {
 			b.WriteString(" check_post")
 		}
 	case Hdr:
-		b.WriteString(quoteWord("hdr(" + s.Param + ")"))
+		b.WriteString(cfgword.Quote("hdr(" + s.Param + ")"))
 		if s.UseDomainOnly {
 			b.WriteString(" use_domain_only")
 		}
@@ -317,23 +319,4 @@ func checkParam(a Algo, p string) error {
 		return fmt.Errorf("balance hdr: the header name %q holds ')', which ends hdr(...)", p)
 	}
 	return nil
-}
-
-// quoteWord writes w so that HAProxy's line parser reads it back as one
-// word: as is when it holds only plain characters, else in single quotes
-// (inside which nothing is special but the quote itself, written '\”).
-func quoteWord(w string) string {
-	plain := w != ""
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			strings.IndexByte("-._/:@%+=,~^|?&()[]{}*!;<>", c) >= 0) {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return w
-	}
-	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/lblab/lblab/proxy"
 	"github.com/lblab/lblab/proxy/acl"
 	"github.com/lblab/lblab/proxy/balance"
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 // Format writes cfg as a complete haproxy.cfg that HAProxy 2.6 accepts and
@@ -30,14 +31,14 @@ func Format(cfg *proxy.Config) []byte {
 		w.blank()
 		switch {
 		case s.fe != nil && s.be != nil:
-			w.line(0, "listen %s", quoteWord(s.fe.Name))
+			w.line(0, "listen %s", cfgword.Quote(s.fe.Name))
 			w.frontendBody(s.fe, def, true)
 			w.backendBody(s.be, def, true)
 		case s.fe != nil:
-			w.line(0, "frontend %s", quoteWord(s.fe.Name))
+			w.line(0, "frontend %s", cfgword.Quote(s.fe.Name))
 			w.frontendBody(s.fe, def, false)
 		default:
-			w.line(0, "backend %s", quoteWord(s.be.Name))
+			w.line(0, "backend %s", cfgword.Quote(s.be.Name))
 			w.backendBody(s.be, def, false)
 		}
 	}
@@ -121,7 +122,7 @@ func (w *writer) timeout(name string, d, def time.Duration) {
 func (w *writer) frontendBody(fe *proxy.Frontend, def proxy.Timeouts, listen bool) {
 	w.line(1, "mode %s", fe.Mode)
 	for _, b := range fe.Binds {
-		w.line(1, "bind %s", quoteWord(b))
+		w.line(1, "bind %s", cfgword.Quote(b))
 	}
 	if fe.MaxConn != 0 {
 		w.line(1, "maxconn %d", fe.MaxConn)
@@ -157,7 +158,7 @@ func (w *writer) frontendBody(fe *proxy.Frontend, def proxy.Timeouts, listen boo
 		w.line(1, "%s", useBackendLine(u))
 	}
 	if fe.DefaultBackend != "" && !(listen && fe.DefaultBackend == fe.Name) {
-		w.line(1, "default_backend %s", quoteWord(fe.DefaultBackend))
+		w.line(1, "default_backend %s", cfgword.Quote(fe.DefaultBackend))
 	}
 }
 
@@ -173,7 +174,7 @@ func tcpRuleLine(r proxy.TCPRule) string {
 }
 
 func useBackendLine(u proxy.UseBackend) string {
-	return "use_backend " + quoteWord(u.Backend) + condSuffix(u.Cond)
+	return "use_backend " + cfgword.Quote(u.Backend) + condSuffix(u.Cond)
 }
 
 func httpRuleLine(r proxy.HTTPRule) string {
@@ -222,8 +223,8 @@ func (w *writer) backendBody(be *proxy.Backend, def proxy.Timeouts, listen bool)
 		if c.Method == "OPTIONS" && c.URI == "/" && c.Version == "HTTP/1.0" {
 			w.line(1, "option httpchk")
 		} else {
-			w.line(1, "option httpchk %s %s %s", quoteWord(orDefault(c.Method, "OPTIONS")),
-				quoteWord(orDefault(c.URI, "/")), quoteWord(orDefault(c.Version, "HTTP/1.0")))
+			w.line(1, "option httpchk %s %s %s", cfgword.Quote(orDefault(c.Method, "OPTIONS")),
+				cfgword.Quote(orDefault(c.URI, "/")), cfgword.Quote(orDefault(c.Version, "HTTP/1.0")))
 		}
 	}
 	w.timeout("connect", be.Timeouts.Connect, def.Connect)
@@ -245,7 +246,7 @@ func orDefault(s, def string) string {
 // serverLine writes a server with the options that differ from HAProxy's
 // defaults; fastinter and downinter default to inter.
 func serverLine(s *proxy.Server) string {
-	parts := []string{"server", quoteWord(s.Name), quoteWord(s.Addr)}
+	parts := []string{"server", cfgword.Quote(s.Name), cfgword.Quote(s.Addr)}
 	add := func(p ...string) { parts = append(parts, p...) }
 	if s.ID > 0 {
 		add("id", strconv.Itoa(s.ID))
@@ -338,48 +339,4 @@ func listenPartner(fe *proxy.Frontend, backends []*proxy.Backend) int {
 		}
 	}
 	return -1
-}
-
-// quoteWord returns w as one haproxy.cfg word: unchanged when it has
-// nothing the lexer treats specially, in double quotes with escapes
-// otherwise.
-func quoteWord(w string) string {
-	plain := w != ""
-	for k := 0; k < len(w) && plain; k++ {
-		c := w[k]
-		plain = c > ' ' && c != 0x7f && c != '"' && c != '\'' && c != '\\' && c != '#' && c != '$'
-	}
-	if plain {
-		return w
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for k := 0; k < len(w); k++ {
-		switch c := w[k]; {
-		case c == '"' || c == '\\' || c == '$':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c < ' ' || c == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// joinWords joins words into one line, quoting those that need it.
-func joinWords(words []string) string {
-	q := make([]string, len(words))
-	for k, w := range words {
-		q[k] = quoteWord(w)
-	}
-	return strings.Join(q, " ")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/lblab/lblab/proxy/cfgword"
 )
 
 func lexWords(t *testing.T, line string, env map[string]string) ([]word, *lexError) {
@@ -100,10 +102,10 @@ func TestLexErrors(t *testing.T) {
 func TestQuoteWordRoundTrip(t *testing.T) {
 	for _, w := range []string{"", "plain", "a b", `a"b`, `a\b`, "a#b", "$HOME", "${X}", "a'b", "tab\there",
 		"cr\rlf\n", "\x01\x7f", "é", "a  b"} {
-		q := quoteWord(w)
+		q := cfgword.Quote(w)
 		ws, err := lexWords(t, "x "+q, nil)
 		if err != nil || len(ws) != 2 || ws[1].text != w {
-			t.Errorf("quoteWord(%q) = %s, which reads back as %s (err %v)", w, q, showWords(ws), err)
+			t.Errorf("cfgword.Quote(%q) = %s, which reads back as %s (err %v)", w, q, showWords(ws), err)
 		}
 	}
 }
