@@ -299,7 +299,7 @@ func TestDiffErrorResponsesAreByteExact(t *testing.T) {
 	odd := oddServer(t)
 	pr := startPair(t, errorConfig, []*haproxytest.Backend{odd, odd})
 	for _, raw := range []string{
-		"",                       // nothing sent: 408 after timeout client
+		"",                        // nothing sent: 408 after timeout client
 		"GET / HTTP/1.1\r\nHost:", // a partial head: 408 too
 		"GET /deny HTTP/1.1\r\nHost: x\r\n\r\n",
 		"GET /slowdown HTTP/1.1\r\nHost: x\r\n\r\n",

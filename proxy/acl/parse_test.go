@@ -212,7 +212,7 @@ func TestLinesAndString(t *testing.T) {
 	want := []string{
 		"acl is_static path_beg /static",
 		`acl ua req.hdr(User-Agent) -i -m sub Mobile "Mozilla 5.0"`,
-		`acl odd path "a\"b" "c\\d" "\$HOME" "#x" "'q'" "tab\x09here" "é"`,
+		`acl odd path "a\"b" "c\\d" "\$HOME" "#x" "'q'" "tab\there" "é"`,
 		"acl is_static path_end .css",
 	}
 	if got := s.Lines(); !reflect.DeepEqual(got, want) {
