@@ -22,11 +22,12 @@ import (
 
 // Lab is a running lab. Its methods are safe for concurrent use.
 type Lab struct {
-	opts   Options
-	clk    *clock.Clock
-	cfg    *proxy.Config
-	notes  []string
-	target string // the first frontend's address, for the generator
+	opts    Options
+	clk     *clock.Clock
+	cfg     *proxy.Config
+	notesMu sync.Mutex
+	notes   []string
+	target  string // the first frontend's address, for the generator
 
 	mu      sync.Mutex // guards apps, gen, paused, moved and the app map
 	apps    []*apps.App
@@ -116,14 +117,27 @@ func (l *Lab) mapBinds(cfg *proxy.Config) error {
 }
 
 func (l *Lab) note(s string) {
+	l.notesMu.Lock()
 	l.notes = append(l.notes, s)
+	l.notesMu.Unlock()
 	if l.opts.Out != nil {
 		fmt.Fprintln(l.opts.Out, s)
 	}
 }
 
 // Notes returns what the lab said while starting (binds mapped, apps moved).
-func (l *Lab) Notes() []string { return append([]string(nil), l.notes...) }
+func (l *Lab) Notes() []string {
+	l.notesMu.Lock()
+	defer l.notesMu.Unlock()
+	return append([]string(nil), l.notes...)
+}
+
+// trafficConfig is the generator's config, nil without traffic.
+func (l *Lab) trafficConfig() *traffic.Config {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.genCfg
+}
 
 // Clock returns the lab's clock.
 func (l *Lab) Clock() *clock.Clock { return l.clk }
@@ -333,8 +347,8 @@ func (l *Lab) Backends() []string {
 	return out
 }
 
-// Config returns the config the proxy runs (addresses as the lab resolved
-// them), for export.
+// Config returns the lab's config as it was started (addresses as the lab
+// resolved them); runtime changes are in Snapshot, not here.
 func (l *Lab) Config() *proxy.Config { return l.cfg }
 
 // errNotStarted is returned by commands before Start.
@@ -544,9 +558,9 @@ func (l *Lab) RemoveServer(backend, server string) error {
 		return err
 	}
 	var addr string
-	if be := l.backendCfg(backend); be != nil {
-		for _, s := range be.Servers {
-			if s.Name == server {
+	for _, b := range p.Stats().Backends {
+		for _, s := range b.Servers {
+			if b.Name == backend && s.Name == server {
 				addr = s.Addr
 			}
 		}
@@ -559,12 +573,15 @@ func (l *Lab) RemoveServer(backend, server string) error {
 	return nil
 }
 
-// retireApp closes the app at addr if no server points at it any more.
+// retireApp closes the app at addr if no server of the running proxy
+// points at it any more.
 func (l *Lab) retireApp(addr string) {
-	for _, b := range l.cfg.Backends {
-		for _, s := range b.Servers {
-			if s.Addr == addr {
-				return
+	if p := l.Proxy(); p != nil {
+		for _, b := range p.Stats().Backends {
+			for _, s := range b.Servers {
+				if s.Addr == addr {
+					return
+				}
 			}
 		}
 	}

@@ -94,8 +94,8 @@ func (l *Lab) sampleKeys(spec balance.Spec) ([]string, []balance.Request) {
 // clientAddrs are the traffic's first client addresses, or made-up ones.
 func (l *Lab) clientAddrs() []netip.Addr {
 	var groups []traffic.Group
-	if l.genCfg != nil {
-		groups = l.genCfg.Groups
+	if tc := l.trafficConfig(); tc != nil {
+		groups = tc.Groups
 	}
 	if len(groups) == 0 {
 		groups = []traffic.Group{{Clients: sampleSize}}
@@ -118,11 +118,11 @@ func (l *Lab) samplePaths() []string {
 			out = append(out, p)
 		}
 	}
-	if l.genCfg != nil {
-		for _, e := range l.genCfg.Mix {
+	if tc := l.trafficConfig(); tc != nil {
+		for _, e := range tc.Mix {
 			add(e.Path)
 		}
-		for _, g := range l.genCfg.Groups {
+		for _, g := range tc.Groups {
 			for _, e := range g.Mix {
 				add(e.Path)
 			}
@@ -147,8 +147,8 @@ func (l *Lab) sampleHeader(name string) []string {
 			out = append(out, v)
 		}
 	}
-	if l.genCfg != nil {
-		for _, e := range l.genCfg.Mix {
+	if tc := l.trafficConfig(); tc != nil {
+		for _, e := range tc.Mix {
 			for _, h := range e.Headers {
 				if strings.EqualFold(h.Name, name) {
 					add(h.Value)

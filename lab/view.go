@@ -17,7 +17,7 @@ const seriesSeconds = 60
 func (l *Lab) Snapshot() Snapshot {
 	now := l.clk.Now()
 	l.mu.Lock()
-	started, p, gen := l.started, l.proxy, l.gen
+	started, p, gen, genCfg := l.started, l.proxy, l.gen, l.genCfg
 	appList := append([]*apps.App(nil), l.apps...)
 	appOf := make(map[string]string, len(l.appOf))
 	for k, v := range l.appOf {
@@ -42,7 +42,7 @@ func (l *Lab) Snapshot() Snapshot {
 		snap.Apps = append(snap.Apps, appView(a))
 	}
 	if gen != nil {
-		snap.Traffic = trafficView(gen.Stats(), l.genCfg)
+		snap.Traffic = trafficView(gen.Stats(), genCfg)
 	}
 	if l.obs != nil {
 		snap.Events = l.obs.eventList()

@@ -156,3 +156,31 @@ func NewServer(name, addr string) *Server {
 func NewBackend(name string, mode Mode) *Backend {
 	return &Backend{Name: name, Mode: mode, Retries: DefaultRetries}
 }
+
+// Clone returns a copy of c that shares nothing mutable with it (ACL sets
+// and conditions, which nothing changes after parsing, are shared).
+func (c *Config) Clone() *Config {
+	out := &Config{MaxConn: c.MaxConn}
+	for _, f := range c.Frontends {
+		fc := *f
+		fc.Binds = append([]string(nil), f.Binds...)
+		fc.TCPConnRules = append([]TCPRule(nil), f.TCPConnRules...)
+		fc.HTTPRules = append([]HTTPRule(nil), f.HTTPRules...)
+		fc.UseBackends = append([]UseBackend(nil), f.UseBackends...)
+		out.Frontends = append(out.Frontends, &fc)
+	}
+	for _, b := range c.Backends {
+		bc := *b
+		if b.HTTPCheck != nil {
+			hc := *b.HTTPCheck
+			bc.HTTPCheck = &hc
+		}
+		bc.Servers = make([]*Server, len(b.Servers))
+		for i, s := range b.Servers {
+			sc := *s
+			bc.Servers[i] = &sc
+		}
+		out.Backends = append(out.Backends, &bc)
+	}
+	return out
+}

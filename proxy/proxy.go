@@ -53,8 +53,11 @@ type Proxy struct {
 	wg      sync.WaitGroup
 }
 
-// New validates cfg and builds the proxy without opening any socket.
+// New validates cfg and builds the proxy without opening any socket. The
+// proxy works on its own copy: later runtime changes (servers added or
+// removed, weights, algorithms) never show in the caller's cfg.
 func New(cfg *Config, opts Options) (*Proxy, error) {
+	cfg = cfg.Clone()
 	p := &Proxy{opts: opts, clk: opts.Clock, cfg: cfg,
 		backends: map[string]*backend{}, conns: map[net.Conn]struct{}{},
 		done: make(chan struct{})}
