@@ -11,6 +11,8 @@ import (
 	"github.com/lblab/lblab/lab"
 	"github.com/lblab/lblab/lab/traffic"
 	"github.com/lblab/lblab/proxy/haproxycfg"
+	"github.com/lblab/lblab/scenarios"
+	"github.com/lblab/lblab/scenarios/scenario"
 )
 
 // labFlags are the flags of the commands that start a lab (design.md).
@@ -28,10 +30,14 @@ type labFlags struct {
 	duration time.Duration
 	speed    float64
 	format   string
+
+	// sc is the scenario --scenario loaded (set by options).
+	sc *scenario.Scenario
 }
 
 func (f *labFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "run this haproxy.cfg (the lab's subset of HAProxy 2.6)")
+	fs.StringVar(&f.scenario, "scenario", "", "open a scenario's lab: a built-in name (see lblab scenarios) or a scenario file; the dashboard also plays its phases and timeline")
 	fs.StringVar(&f.algo, "algo", "", "balance algorithm for every backend: roundrobin, static-rr, leastconn, first, source, uri, random, hdr(NAME), url_param(NAME)")
 	fs.StringVar(&f.hashType, "hash-type", "", `hash type: "map-based" or "consistent", optionally a function (sdbm, djb2, wt6, crc32) and "avalanche"`)
 	fs.IntVar(&f.apps, "apps", lab.DefaultApps, "number of apps in the default lab")
@@ -69,6 +75,11 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 	}
 	if f.apps < 1 || f.apps > 50 {
 		return o, badInput("--apps %d: want 1 to 50", f.apps)
+	}
+	if f.scenario != "" {
+		if err := f.scenarioOptions(&o); err != nil {
+			return o, err
+		}
 	}
 	if f.config != "" {
 		file, err := haproxycfg.ParseFile(f.config)
@@ -119,6 +130,10 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 		return o, badInput("--duration %v: want a positive duration such as 30s", f.duration)
 	}
 	switch {
+	case f.sc != nil && (f.rate > 0 || f.clients > 0) && trafficByDefault:
+		return o, badInput("--scenario plays its own traffic phases in the dashboard: drop --rate and --clients")
+	case f.sc != nil && trafficByDefault:
+		// the scenario's phases bring the traffic
 	case f.rate > 0 || f.clients > 0:
 		tc := &traffic.Config{Rate: f.rate, Duration: f.duration}
 		if f.clients > 0 {
@@ -135,6 +150,27 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 		}
 	}
 	return o, nil
+}
+
+// scenarioOptions loads --scenario and takes its lab (first variant):
+// config, apps, names and notes. The other flags apply on top.
+func (f *labFlags) scenarioOptions(o *lab.Options) error {
+	if f.config != "" {
+		return badInput("--config and --scenario: give one of them (a scenario brings its own config)")
+	}
+	sc, err := scenarios.Load(f.scenario)
+	if err != nil {
+		return badInput("--scenario: %v", err)
+	}
+	so, err := sc.LabOptions(sc.Variants[0])
+	if err != nil {
+		return badInput("--scenario: %v", err)
+	}
+	o.Name, o.Title, o.Notes = so.Name, so.Title, so.Notes
+	o.Config, o.AppNames, o.Behaviour = so.Config, so.AppNames, so.Behaviour
+	o.Algo, o.HashType = so.Algo, so.HashType
+	f.sc = sc
+	return nil
 }
 
 func baseName(p string) string {

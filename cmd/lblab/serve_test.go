@@ -201,7 +201,7 @@ func TestServeWithWeightsAnswersInHAProxysOrder(t *testing.T) {
 
 func TestSIGTERMStopsCleanlyWithSlowRequestsInFlight(t *testing.T) {
 	cmd, addr, stdout := serving(t, "--rate", "20") // real time: app1 and app3 answer after 5 s
-	time.Sleep(time.Second)                          // requests pile up on the slow apps
+	time.Sleep(time.Second)                         // requests pile up on the slow apps
 	t0 := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()

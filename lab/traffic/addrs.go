@@ -14,6 +14,10 @@ import (
 // addresses in a log (loopback does not care). A /31 or /32 range is used
 // whole: its owner asked for those exact addresses.
 
+// UsableAddrs counts the client addresses the generator can take from
+// prefix p: the most clients a group with that range can have.
+func UsableAddrs(p netip.Prefix) int { return usableAddrs(p) }
+
 // usableAddrs counts the client addresses of prefix p.
 func usableAddrs(p netip.Prefix) int {
 	bits := p.Bits()

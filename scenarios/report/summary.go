@@ -1,7 +1,9 @@
 // Package report owns how a lab run is told: the summary tables of
-// "lblab serve" and the reports of "lblab run", as text (tables and
-// asciigraph charts), JSON or Markdown. It reads lab snapshots and never
-// changes the lab.
+// "lblab serve", the reports of "lblab run" (Report, built by the scenario
+// runner; its JSON form is documented in scenarios/REPORT.md) as text
+// (tables and asciigraph charts), JSON or Markdown, and the plan "lblab
+// check" prints. It reads lab snapshots and reports made by others; it
+// never changes the lab and never runs anything.
 package report
 
 import (
