@@ -17,7 +17,7 @@ func episodePath(t *testing.T, name string) string {
 	t.Helper()
 	p := filepath.Join(episodesDir, name)
 	if _, err := os.Stat(p); err != nil {
-		p = filepath.Join("/work/shared/episodes/configs", name)
+		t.Fatalf("the episodes' configs are not beside the repository (../shared): %v", err)
 	}
 	return p
 }

@@ -14,9 +14,6 @@ import (
 func FuzzParse(f *testing.F) {
 	var seeds []string
 	eps, _ := filepath.Glob(filepath.Join(episodesDir, "*.cfg"))
-	if len(eps) == 0 {
-		eps, _ = filepath.Glob("/work/shared/episodes/configs/*.cfg")
-	}
 	seeds = append(seeds, eps...)
 	corpus, _ := filepath.Glob("testdata/corpus/*.cfg")
 	seeds = append(seeds, corpus...)
