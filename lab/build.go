@@ -9,7 +9,6 @@ import (
 
 	"github.com/lblab/lblab/lab/apps"
 	"github.com/lblab/lblab/proxy"
-	"github.com/lblab/lblab/proxy/balance"
 )
 
 // defaultConfig is the default lab: Ep 6's three Flask apps behind
@@ -178,5 +177,3 @@ func (o *Options) validate() error {
 	}
 	return nil
 }
-
-var _ = balance.MaxWeight

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -674,15 +672,3 @@ func (l *Lab) Logs(n int) []string {
 	}
 	return l.obs.lines(n)
 }
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = io.Discard

@@ -162,18 +162,19 @@ func (l *Lab) sampleHeader(name string) []string {
 	return out
 }
 
-// locateAll maps the sample keys of backend's current algorithm; nil when
-// it does not hash.
-func (l *Lab) locateAll(backend string) []int {
+// locateAll maps the sample keys of backend's current algorithm to server
+// names ("" for none); nil when it does not hash. Names, not indexes, so a
+// removed server does not shift the others.
+func (l *Lab) locateAll(backend string) []string {
 	p, err := l.running()
 	if err != nil {
 		return nil
 	}
-	spec, err := p.Balance(backend)
+	pp, err := p.Placement(backend, 0)
 	if err != nil {
 		return nil
 	}
-	_, reqs := l.sampleKeys(spec)
+	_, reqs := l.sampleKeys(pp.Spec)
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -181,36 +182,13 @@ func (l *Lab) locateAll(backend string) []int {
 	if err != nil {
 		return nil
 	}
-	names := l.serverNames(backend)
-	// by name, so a removed server does not shift the others
-	out := make([]int, len(idx))
+	out := make([]string, len(idx))
 	for i, k := range idx {
-		out[i] = -1
-		if k >= 0 && k < len(names) {
-			out[i] = nameID(names[k])
+		if k >= 0 && k < len(pp.Servers) {
+			out[i] = pp.Servers[k]
 		}
 	}
 	return out
-}
-
-func (l *Lab) serverNames(backend string) []string {
-	pp, err := l.Proxy().Placement(backend, 0)
-	if err != nil {
-		return nil
-	}
-	return pp.Servers
-}
-
-// nameID turns a server name into a comparable id for move counting.
-func nameID(name string) int {
-	h := 0
-	for i := 0; i < len(name); i++ {
-		h = h*131 + int(name[i])
-	}
-	if h < 0 {
-		h = -h
-	}
-	return h
 }
 
 // change runs fn and records how many sample keys changed server.
@@ -224,7 +202,7 @@ func (l *Lab) change(backend, what string, fn func() error) error {
 	return nil
 }
 
-func (l *Lab) recordMoves(backend, what string, before, after []int) {
+func (l *Lab) recordMoves(backend, what string, before, after []string) {
 	if before == nil || after == nil || len(before) != len(after) {
 		return
 	}
