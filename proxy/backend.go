@@ -27,19 +27,16 @@ type backend struct {
 }
 
 type backendCounters struct {
-	total    atomic.Int64 // stot
-	lbtot    atomic.Int64
-	cur      atomic.Int64 // scur
-	max      atomic.Int64
-	qmax     atomic.Int64
-	econ     atomic.Int64
-	eresp    atomic.Int64
-	retries  atomic.Int64
-	redisp   atomic.Int64
-	denied   atomic.Int64
-	bytesIn  atomic.Int64
-	bytesOut atomic.Int64
-	status   [6]atomic.Int64
+	total   atomic.Int64 // stot
+	lbtot   atomic.Int64
+	cur     atomic.Int64 // scur
+	max     atomic.Int64
+	qmax    atomic.Int64
+	econ    atomic.Int64
+	eresp   atomic.Int64
+	retries atomic.Int64
+	redisp  atomic.Int64
+	status  [6]atomic.Int64
 }
 
 // assignStatus is the outcome of asking the backend for a server,
@@ -209,10 +206,10 @@ func (b *backend) dequeue(s *server) {
 			break
 		}
 		if p.srv != nil {
-			p.srv.queue.remove(p)
+			p.srv.queue.remove(p, true)
 			p.srv.lb.Queued--
 		} else {
-			b.queue.remove(p)
+			b.queue.remove(p, true)
 		}
 		p.assigned = s
 		s.lb.Served++
@@ -232,10 +229,10 @@ func (b *backend) abandon(p *pending) {
 	b.mu.Lock()
 	if p.assigned == nil {
 		if p.srv != nil {
-			p.srv.queue.remove(p)
+			p.srv.queue.remove(p, false)
 			p.srv.lb.Queued--
 		} else {
-			b.queue.remove(p)
+			b.queue.remove(p, false)
 		}
 		b.mu.Unlock()
 		return

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"github.com/lblab/lblab/proxy/balance"
@@ -21,6 +21,7 @@ type serverConn struct {
 	bw     *bufio.Writer
 	rd     *h1.Reader
 	resp   h1.Response
+	probe  *h1.Prober // tells an idle connection the server closed
 	reused bool
 }
 
@@ -30,18 +31,33 @@ func (c *serverConn) close() {
 }
 
 // timedConn applies an inactivity timeout to every read and write, as
-// HAProxy's "timeout client" and "timeout server" do.
+// HAProxy's "timeout client" and "timeout server" do, and lets another
+// goroutine cut a reader off for good (abort).
 type timedConn struct {
 	net.Conn
 	p       *Proxy
 	timeout time.Duration // lab time; 0 = none
+	aborted atomic.Bool
 }
+
+var errAborted = errors.New("proxy: read aborted")
 
 func (c *timedConn) Read(b []byte) (int, error) {
 	if c.timeout > 0 {
 		c.Conn.SetReadDeadline(c.p.clk.Deadline(c.timeout))
 	}
+	// checked after the deadline is set: abort's past deadline then wins
+	// whichever of the two goroutines gets there first
+	if c.aborted.Load() {
+		return 0, errAborted
+	}
 	return c.Conn.Read(b)
+}
+
+// abort makes every read, the one in progress included, fail from now on.
+func (c *timedConn) abort() {
+	c.aborted.Store(true)
+	c.Conn.SetReadDeadline(time.Unix(1, 0))
 }
 
 func (c *timedConn) Write(b []byte) (int, error) {
@@ -84,6 +100,7 @@ func (a *attempt) obtain() *serverConn {
 		srv, pend, st := b.assign(&a.lb, prev)
 		switch st {
 		case noServer:
+			b.c.econ.Add(1)
 			a.srv, a.status, a.term = nil, 503, "SC"
 			return nil
 		case queueFull:
@@ -92,7 +109,10 @@ func (a *attempt) obtain() *serverConn {
 			a.srv, a.status, a.term = srv, 503, "SQ"
 			return nil
 		case queued:
-			if srv = a.wait(pend); srv == nil {
+			srv = a.wait(pend)
+			a.srvQueue, a.beQueue = int(pend.srvPos), int(pend.bePos)
+			if srv == nil {
+				a.tw, a.waited = p.clk.Since(t0), true
 				return nil
 			}
 		}
@@ -121,12 +141,6 @@ func (a *attempt) obtain() *serverConn {
 // expires, or the proxy stops.
 func (a *attempt) wait(pend *pending) *server {
 	b, p := a.b, a.b.p
-	b.mu.Lock()
-	a.beQueue = b.queue.n - 1
-	if pend.srv != nil {
-		a.srvQueue = pend.srv.queue.n - 1
-	}
-	b.mu.Unlock()
 	timeout := b.cfg.Timeouts.Queue
 	if timeout == 0 {
 		timeout = b.cfg.Timeouts.Connect
@@ -146,6 +160,10 @@ func (a *attempt) wait(pend *pending) *server {
 	b.abandon(pend)
 	a.srv = pend.srv
 	a.status, a.term = 503, "sQ"
+	if a.srv != nil {
+		a.srv.c.econ.Add(1)
+	}
+	b.c.econ.Add(1)
 	return nil
 }
 
@@ -158,6 +176,7 @@ func (a *attempt) connectWithRetries(srv *server) (*serverConn, bool) {
 	b, p := a.b, a.b.p
 	tc0 := p.clk.Now()
 	for {
+		srv.c.total.Add(1) // stot counts connection attempts, as connect_server does
 		sc, err := a.connect(srv)
 		if err == nil {
 			a.tc = p.clk.Since(tc0)
@@ -179,34 +198,45 @@ func (a *attempt) connectWithRetries(srv *server) (*serverConn, bool) {
 			return nil, false
 		}
 		a.retries++
-		if a.shouldRedispatch(srv) {
+		redispatch, rrKind := a.shouldRedispatch(srv)
+		if !redispatch {
+			srv.c.retries.Add(1)
+			b.c.retries.Add(1)
+		}
+		// back_handle_st_cer: after a connection error (not a timeout) wait
+		// min(timeout connect, 1s), unless the retry goes at once to
+		// another server of a round-robin-like algorithm
+		if !isTimeout(err) && !(redispatch && rrKind) && !a.turnAround() {
+			b.release(srv)
+			a.status, a.term = 503, "KC"
+			return nil, false
+		}
+		if redispatch {
 			return nil, true
 		}
-		srv.c.retries.Add(1)
-		b.c.retries.Add(1)
-		if !isTimeout(err) {
-			delay := b.cfg.Timeouts.Connect
-			if delay == 0 || delay > time.Second {
-				delay = time.Second
-			}
-			if !p.clk.Sleep(p.ctx(), delay) {
-				b.release(srv)
-				a.status, a.term = 503, "KC"
-				return nil, false
-			}
-		}
 	}
+}
+
+// turnAround waits HAProxy's delay between two connection attempts; false
+// when the proxy closed meanwhile.
+func (a *attempt) turnAround() bool {
+	delay := a.b.cfg.Timeouts.Connect
+	if delay == 0 || delay > time.Second {
+		delay = time.Second
+	}
+	return a.b.p.clk.Sleep(a.b.p.ctx(), delay)
 }
 
 // shouldRedispatch is stream_choose_redispatch: with option redispatch,
 // leave a server that went down, or at the configured retry interval
 // (by default the last retry), or at once for round-robin-like algorithms
-// with more than one active server.
-func (a *attempt) shouldRedispatch(srv *server) bool {
+// with more than one active server. rrKind reports that last case's
+// condition, which also spares the turn-around delay.
+func (a *attempt) shouldRedispatch(srv *server) (redispatch, rrKind bool) {
 	b := a.b
 	every := b.cfg.Redispatch
 	if every == 0 {
-		return false
+		return false, false
 	}
 	b.mu.Lock()
 	up := srv.lb.Up
@@ -218,19 +248,19 @@ func (a *attempt) shouldRedispatch(srv *server) bool {
 	}
 	algo := b.cfg.Balance.Algo
 	b.mu.Unlock()
-	switch {
-	case !up:
-		return true
-	case every > 0 && a.retries%every == 0:
-		return true
-	case every < 0 && a.retries%(b.cfg.Retries+1+every) == 0:
-		return true
-	}
 	switch algo {
 	case balance.RoundRobin, balance.StaticRR, balance.Random:
-		return active > 1
+		rrKind = active > 1
 	}
-	return false
+	switch {
+	case !up:
+		return true, rrKind
+	case every > 0 && a.retries%every == 0:
+		return true, rrKind
+	case every < 0 && a.retries%(b.cfg.Retries+1+every) == 0:
+		return true, rrKind
+	}
+	return rrKind, rrKind
 }
 
 // connect returns an idle keep-alive connection to srv or dials a new one
@@ -261,11 +291,8 @@ func dialServer(p *Proxy, srv *server, t Timeouts) (*serverConn, error) {
 		return nil, errClosing
 	}
 	tc := &timedConn{Conn: raw, p: p, timeout: t.Server}
-	sc := &serverConn{srv: srv, raw: raw, conn: tc,
+	sc := &serverConn{srv: srv, raw: raw, conn: tc, probe: h1.NewProber(raw),
 		br: bufio.NewReaderSize(tc, 16<<10), bw: bufio.NewWriterSize(tc, 16<<10)}
 	sc.rd = h1.NewReader(sc.br)
 	return sc, nil
 }
-
-// refused reports a connection refused by the server (nothing listens).
-func refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

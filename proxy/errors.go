@@ -56,14 +56,21 @@ func rawPage(code int) string {
 // htxPage is the page as HAProxy sends it for a parsed request (deny, 502,
 // 503, 504): through its HTX layer, so header names are lower-cased, and
 // the connection stays open unless close says otherwise.
-func htxPage(code int, close bool) string {
+func htxPage(code int, close bool) string { return htxPageConn(code, close, false) }
+
+// htxPageConn is htxPage for an HTTP/1.0 client when http10 is set: one
+// that stays connected is told "connection: keep-alive", as HAProxy does.
+func htxPageConn(code int, close, http10 bool) string {
 	p := errorPages[code]
 	s := "HTTP/1.1 " + strconv.Itoa(code) + " " + p.reason + "\r\n" +
 		"content-length: " + strconv.Itoa(len(p.body)) + "\r\n" +
 		"cache-control: no-cache\r\n" +
 		"content-type: text/html\r\n"
-	if close || p.close {
+	switch {
+	case close || p.close:
 		s += "connection: close\r\n"
+	case http10:
+		s += "connection: keep-alive\r\n"
 	}
 	return s + "\r\n" + p.body
 }

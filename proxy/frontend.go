@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -26,7 +27,6 @@ type frontendCounters struct {
 	denied    atomic.Int64 // dreq: denied by a rule
 	connDeny  atomic.Int64 // denied connections (tcp-request connection reject)
 	badReq    atomic.Int64 // ereq: malformed requests
-	bytesIn   atomic.Int64
 	bytesOut  atomic.Int64
 	status    [6]atomic.Int64
 	useHits   []atomic.Int64 // per use_backend rule
@@ -71,20 +71,36 @@ func newFrontend(p *Proxy, cfg *Frontend) (*frontend, error) {
 
 func (f *frontend) accept(ln net.Listener) {
 	defer f.p.wg.Done()
+	var backoff time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return // closed
+			// out of file descriptors, or another passing failure: wait a
+			// little and go on accepting, as HAProxy does
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			select {
+			case <-time.After(backoff):
+				continue
+			case <-f.p.done:
+				return
+			}
 		}
+		backoff = 0
+		// counted here, before the connection's goroutine starts, so a burst
+		// of connections cannot all pass the maxconn checks at once
 		if f.cfg.MaxConn > 0 && f.conns.Load() >= int64(f.cfg.MaxConn) ||
 			f.p.cfg.MaxConn > 0 && f.p.actconn.Load() >= int64(f.p.cfg.MaxConn) {
 			c.Close() // HAProxy stops accepting; the lab refuses instead of queuing in the kernel
 			continue
 		}
+		f.p.actconn.Add(1)
+		f.conns.Add(1)
 		if !f.p.track(c) {
+			f.p.actconn.Add(-1)
+			f.conns.Add(-1)
 			return
 		}
 		f.p.wg.Add(1)
@@ -104,8 +120,6 @@ func (f *frontend) serve(c net.Conn) {
 	defer f.p.wg.Done()
 	defer f.p.untrack(c)
 	defer c.Close()
-	f.p.actconn.Add(1)
-	f.conns.Add(1)
 	f.c.connTotal.Add(1)
 	defer f.p.actconn.Add(-1)
 	defer f.conns.Add(-1)

@@ -29,7 +29,7 @@ type PlacedNode struct {
 // where the algorithm has a request-independent sequence. It changes
 // nothing.
 func (p *Proxy) Placement(be string, n int) (Placement, error) {
-	b, _, err := p.lookup(be, "")
+	b, err := p.lookup(be)
 	if err != nil {
 		return Placement{}, err
 	}
@@ -70,7 +70,7 @@ func indexes(ss []*balance.Server) []int {
 // -1 when the algorithm does not hash, the key is missing or no server is
 // usable). It changes nothing.
 func (p *Proxy) Locate(be string, reqs []balance.Request) ([]int, error) {
-	b, _, err := p.lookup(be, "")
+	b, err := p.lookup(be)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func zeroAll(cs []atomic.Int64) {
 }
 
 func (c *frontendCounters) reset() {
-	zero(&c.connTotal, &c.reqTotal, &c.denied, &c.connDeny, &c.badReq, &c.bytesIn, &c.bytesOut, &c.defHits, &c.noBackend)
+	zero(&c.connTotal, &c.reqTotal, &c.denied, &c.connDeny, &c.badReq, &c.bytesOut, &c.defHits, &c.noBackend)
 	zeroAll(c.status[:])
 	zeroAll(c.useHits)
 	zeroAll(c.ruleHits)
@@ -126,13 +126,13 @@ func (c *frontendCounters) reset() {
 }
 
 func (c *backendCounters) reset() {
-	zero(&c.total, &c.lbtot, &c.qmax, &c.econ, &c.eresp, &c.retries, &c.redisp, &c.denied, &c.bytesIn, &c.bytesOut)
+	zero(&c.total, &c.lbtot, &c.qmax, &c.econ, &c.eresp, &c.retries, &c.redisp)
 	zeroAll(c.status[:])
 	c.max.Store(c.cur.Load())
 }
 
 func (c *serverCounters) reset() {
-	zero(&c.total, &c.lbtot, &c.qmax, &c.econ, &c.eresp, &c.retries, &c.redisp, &c.bytesIn, &c.bytesOut, &c.ttimeSum, &c.ttimeN)
+	zero(&c.total, &c.lbtot, &c.qmax, &c.econ, &c.eresp, &c.retries, &c.redisp, &c.bytesOut, &c.ttimeSum, &c.ttimeN)
 	zeroAll(c.status[:])
 	c.max.Store(c.cur.Load())
 }

@@ -193,7 +193,7 @@ func (p *Proxy) Close() error {
 	p.wg.Wait()
 	for _, b := range p.order {
 		for _, s := range b.servers {
-			s.pool.closeAll()
+			s.pool.closeAll(false)
 		}
 	}
 	return nil

@@ -10,15 +10,21 @@ type pending struct {
 	ready      chan struct{}
 	prev, next *pending
 	queued     bool
+	qidx       int64 // the queue's index when it came in, less one (queue_idx)
+	// srvPos and bePos are HAProxy's %sq and %bq: one plus how many
+	// requests left the queue ahead of this one while it waited.
+	srvPos, bePos int64
 }
 
 // waitQueue is a FIFO of pending requests with O(1) removal, for timeouts.
 type waitQueue struct {
 	head, tail *pending
 	n          int
+	idx        int64 // requests served from this queue so far
 }
 
 func (q *waitQueue) push(p *pending) {
+	p.qidx = q.idx - 1
 	p.prev, p.next, p.queued = q.tail, nil, true
 	if q.tail != nil {
 		q.tail.next = p
@@ -29,9 +35,19 @@ func (q *waitQueue) push(p *pending) {
 	q.n++
 }
 
-func (q *waitQueue) remove(p *pending) {
+// remove takes p out of the queue, served (the queue's index moves on)
+// or not, and records its position for the log.
+func (q *waitQueue) remove(p *pending, served bool) {
 	if !p.queued {
 		return
+	}
+	if p.srv != nil {
+		p.srvPos += q.idx - p.qidx
+	} else {
+		p.bePos += q.idx - p.qidx
+	}
+	if served {
+		q.idx++
 	}
 	if p.prev != nil {
 		p.prev.next = p.next

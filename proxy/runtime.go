@@ -13,29 +13,38 @@ import (
 // the algorithm, adding and removing servers). The dashboard and the
 // scenarios both go through these.
 
-func (p *Proxy) lookup(be, srv string) (*backend, *server, error) {
+func (p *Proxy) lookup(be string) (*backend, error) {
 	b, ok := p.backends[be]
 	if !ok {
-		return nil, nil, fmt.Errorf("no such backend %q", be)
+		return nil, fmt.Errorf("no such backend %q", be)
 	}
-	if srv == "" {
-		return b, nil, nil
+	return b, nil
+}
+
+// lockServer finds server srv of backend be and returns with the
+// backend's lock held: servers come and go at run time, so the search and
+// the change must be one step.
+func (p *Proxy) lockServer(be, srv string) (*backend, *server, error) {
+	b, err := p.lookup(be)
+	if err != nil {
+		return nil, nil, err
 	}
+	b.mu.Lock()
 	for _, s := range b.servers {
 		if s.cfg.Name == srv {
 			return b, s, nil
 		}
 	}
+	b.mu.Unlock()
 	return nil, nil, fmt.Errorf("no such server %q in backend %s", srv, be)
 }
 
 // SetWeight is "set server BE/SRV weight W".
 func (p *Proxy) SetWeight(be, srv string, w int) error {
-	b, s, err := p.lookup(be, srv)
+	b, s, err := p.lockServer(be, srv)
 	if err != nil {
 		return err
 	}
-	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := b.cfg.Balance.CheckWeightChange(s.cfg.Weight, w); err != nil {
 		return err
@@ -71,11 +80,10 @@ func ParseAdminState(s string) (AdminState, error) {
 
 // SetState is "set server BE/SRV state ready|drain|maint".
 func (p *Proxy) SetState(be, srv string, st AdminState) error {
-	b, s, err := p.lookup(be, srv)
+	b, s, err := p.lockServer(be, srv)
 	if err != nil {
 		return err
 	}
-	b.mu.Lock()
 	s.lb.Maint = st == Maint
 	s.lb.Drain = st == Drain
 	b.alg.Changed(&s.lb)
@@ -95,7 +103,7 @@ func (p *Proxy) SetState(be, srv string, st AdminState) error {
 // can only do by reloading: the algorithm starts afresh over the servers as
 // they are now (in-flight counts included).
 func (p *Proxy) SetBalance(be string, spec balance.Spec) error {
-	b, _, err := p.lookup(be, "")
+	b, err := p.lookup(be)
 	if err != nil {
 		return err
 	}
@@ -112,7 +120,7 @@ func (p *Proxy) SetBalance(be string, spec balance.Spec) error {
 
 // Balance returns a backend's current algorithm.
 func (p *Proxy) Balance(be string) (balance.Spec, error) {
-	b, _, err := p.lookup(be, "")
+	b, err := p.lookup(be)
 	if err != nil {
 		return balance.Spec{}, err
 	}
@@ -125,7 +133,7 @@ func (p *Proxy) Balance(be string) (balance.Spec, error) {
 // with health checks if it asks for them. The algorithm is rebuilt over the
 // new set of servers.
 func (p *Proxy) AddServer(be string, sc Server) error {
-	b, _, err := p.lookup(be, "")
+	b, err := p.lookup(be)
 	if err != nil {
 		return err
 	}
@@ -156,6 +164,9 @@ func (p *Proxy) AddServer(be string, sc Server) error {
 	b.servers = append(b.servers, s)
 	b.cfg.Servers = append(b.cfg.Servers, &s.cfg)
 	err = b.rebuild(b.cfg.Balance)
+	if err == nil {
+		b.grab(s) // requests waiting in the backend queue may go to it now
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return err
@@ -171,11 +182,10 @@ func (p *Proxy) AddServer(be string, sc Server) error {
 // lab removes it at once: requests in flight on it finish normally and
 // requests queued on it are redispatched through the backend queue.
 func (p *Proxy) RemoveServer(be, srv string) error {
-	b, s, err := p.lookup(be, srv)
+	b, s, err := p.lockServer(be, srv)
 	if err != nil {
 		return err
 	}
-	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.servers) == 1 {
 		return fmt.Errorf("%s is the last server of backend %s", srv, be)
@@ -184,7 +194,7 @@ func (p *Proxy) RemoveServer(be, srv string) error {
 	b.servers = append(b.servers[:i:i], b.servers[i+1:]...)
 	b.cfg.Servers = append(b.cfg.Servers[:i:i], b.cfg.Servers[i+1:]...)
 	for q := s.queue.first(); q != nil; q = s.queue.first() {
-		s.queue.remove(q)
+		s.queue.remove(q, false)
 		q.srv = nil
 		b.queue.push(q)
 	}
@@ -194,9 +204,12 @@ func (p *Proxy) RemoveServer(be, srv string) error {
 		return err
 	}
 	s.lb.Index = -1
+	for _, o := range b.servers { // the requeued requests may fit elsewhere now
+		b.grab(o)
+	}
 	if s.stopCheck != nil {
 		s.stopCheck()
 	}
-	go s.pool.closeAll()
+	go s.pool.closeAll(true)
 	return nil
 }

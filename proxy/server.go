@@ -38,7 +38,6 @@ type serverCounters struct {
 	eresp    atomic.Int64 // response errors
 	retries  atomic.Int64 // wretr
 	redisp   atomic.Int64 // wredis
-	bytesIn  atomic.Int64
 	bytesOut atomic.Int64
 	status   [6]atomic.Int64 // hrsp_1xx..5xx, other
 	ttimeSum atomic.Int64    // total time of answered requests, ms, for the average
@@ -59,48 +58,52 @@ type checkState struct {
 	lastChg  time.Time
 }
 
-func (s *server) noteStatus(code int) {
-	k := code/100 - 1
-	if k < 0 || k > 4 {
-		k = 5
-	}
-	s.c.status[k].Add(1)
-}
-
 // connPool keeps idle connections to one server, most recent first.
 type connPool struct {
-	mu   sync.Mutex
-	idle []*serverConn
+	mu     sync.Mutex
+	idle   []*serverConn
+	closed bool // the server is gone: nothing goes back in
 }
 
 const maxIdlePerServer = 256
 
+// get returns an idle connection the server has not closed meanwhile, as
+// HAProxy watches its idle connections and drops those that close.
 func (p *connPool) get() *serverConn {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.idle); n > 0 {
+	for {
+		p.mu.Lock()
+		n := len(p.idle)
+		if n == 0 {
+			p.mu.Unlock()
+			return nil
+		}
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		return c
+		p.mu.Unlock()
+		if c.probe.Alive() {
+			return c
+		}
+		c.close()
 	}
-	return nil
 }
 
 func (p *connPool) put(c *serverConn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.idle) >= maxIdlePerServer {
+	if p.closed || len(p.idle) >= maxIdlePerServer {
 		return false
 	}
 	p.idle = append(p.idle, c)
 	return true
 }
 
-func (p *connPool) closeAll() {
+// closeAll closes the idle connections; with gone, none are kept later.
+func (p *connPool) closeAll(gone bool) {
 	p.mu.Lock()
 	idle := p.idle
 	p.idle = nil
+	p.closed = p.closed || gone
 	p.mu.Unlock()
 	for _, c := range idle {
 		c.close()

@@ -1,9 +1,10 @@
 package proxy
 
 import (
+	"errors"
 	"io"
 	"net"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lblab/lblab/proxy/balance"
@@ -15,13 +16,13 @@ func (f *frontend) serveTCP(c *conn) {
 	p := f.p
 	rec := LogRecord{TCP: true, Client: c.src, Date: c.accepted, Frontend: f.cfg.Name,
 		Backend: f.cfg.Name, Server: "<NOSRV>", ServerIndex: -1, Tw: -1, Tc: -1, Rule: -1, Status: -1}
-	b, rule := f.routeL4(c)
+	b, rule := f.route(&l4Request{src: c.src.Addr()})
 	rec.Rule = rule
 	if b == nil {
 		f.c.noBackend.Add(1)
 		rec.Term = "SC"
 		rec.Tt = ms(p.clk.Since(c.accepted))
-		f.logTCP(&rec, nil)
+		f.emit(&rec, nil)
 		return
 	}
 	rec.Backend = b.cfg.Name
@@ -37,62 +38,87 @@ func (f *frontend) serveTCP(c *conn) {
 		rec.Server, rec.ServerIndex = a.srv.cfg.Name, b.position(a.srv)
 	}
 	if sc == nil {
-		b.leave(a.srv, 0)
+		b.leave(0)
 		rec.Term = a.term
 		rec.Tt = ms(p.clk.Since(c.accepted))
-		f.logTCP(&rec, nil)
+		f.emit(&rec, nil)
 		return
 	}
 	rec.Tc = ms(a.tc)
 	srv := a.srv
-	srv.c.total.Add(1)
 	srv.c.lastSess.Store(p.clk.Now().UnixNano())
 
 	client := &timedConn{Conn: c.Conn, p: p, timeout: f.cfg.Timeouts.Client}
 	rec.Bytes, rec.Term = pipe(client, sc.conn)
 	sc.close()
 	b.release(srv)
-	b.leave(srv, 0)
+	b.leave(0)
 	srv.c.bytesOut.Add(rec.Bytes)
 	rec.Tt = ms(p.clk.Since(c.accepted))
-	f.logTCP(&rec, srv)
-}
-
-// routeL4 chooses a TCP frontend's backend with layer-4 information only.
-func (f *frontend) routeL4(c *conn) (*backend, int) {
-	view := l4Request{src: c.src.Addr()}
-	for i, u := range f.cfg.UseBackends {
-		if u.Cond == nil || u.Cond.Eval(&view) {
-			f.c.useHits[i].Add(1)
-			return f.uses[i], i
-		}
-	}
-	if f.def != nil {
-		f.c.defHits.Add(1)
-	}
-	return f.def, -1
+	f.emit(&rec, srv)
 }
 
 // pipe copies both ways until both directions are done, passing half-closes
 // on. It returns the bytes sent to the client and the tcplog termination
 // state: "--" when both sides closed normally.
 func pipe(client, server *timedConn) (int64, string) {
-	var wg sync.WaitGroup
-	var upErr error
-	wg.Add(1)
+	t := &tunnel{}
+	t.touch()
+	up := make(chan error, 1)
 	go func() {
-		defer wg.Done()
-		_, upErr = io.Copy(server, client)
-		closeWrite(server.Conn)
+		_, err := t.copy(server, client)
+		if err == nil {
+			closeWrite(server.Conn)
+		} else {
+			server.abort() // the client side failed: stop the other way too
+		}
+		up <- err
 	}()
-	down, downErr := io.Copy(client, server)
-	closeWrite(client.Conn)
-	if downErr != nil {
-		// the server side failed: stop the other direction too
-		client.Conn.SetReadDeadline(time.Unix(1, 0))
+	down, downErr := t.copy(client, server)
+	if downErr == nil {
+		closeWrite(client.Conn)
+	} else {
+		client.abort()
 	}
-	wg.Wait()
-	return down, tcpTerm(upErr, downErr)
+	return down, tcpTerm(<-up, downErr)
+}
+
+// tunnel is the shared state of a TCP connection's two directions. As in
+// HAProxy, an idle timeout only ends the tunnel when neither direction has
+// moved for that long: a silent client still receiving data is not idle.
+type tunnel struct {
+	last atomic.Int64 // unix nanoseconds of the last byte either way
+}
+
+func (t *tunnel) touch() { t.last.Store(time.Now().UnixNano()) }
+
+// writeError marks a failure on the side being written to.
+type writeError struct{ error }
+
+func (t *tunnel) copy(dst, src *timedConn) (int64, error) {
+	buf := make([]byte, 32<<10)
+	var n int64
+	for {
+		k, err := src.Read(buf)
+		if k > 0 {
+			t.touch()
+			if _, werr := dst.Write(buf[:k]); werr != nil {
+				return n, writeError{werr}
+			}
+			n += int64(k)
+		}
+		switch {
+		case err == nil:
+		case err == io.EOF:
+			return n, nil
+		case src.aborted.Load():
+			return n, errAborted // the other direction failed and stopped this one
+		case isTimeout(err) && time.Since(time.Unix(0, t.last.Load())) < src.p.clk.Real(src.timeout):
+			// the other direction moved meanwhile: not idle yet
+		default:
+			return n, err
+		}
+	}
 }
 
 func closeWrite(c net.Conn) {
@@ -103,34 +129,24 @@ func closeWrite(c net.Conn) {
 	c.Close()
 }
 
+// tcpTerm is the tcplog termination state from how each direction ended,
+// the server's side first: a reset there also stops the client's side,
+// whose error (an abort) says nothing.
 func tcpTerm(upErr, downErr error) string {
+	var we writeError
 	switch {
-	case downErr == nil && upErr == nil:
-		return "--"
+	case errors.As(downErr, &we):
+		return "CD" // writing to the client failed
 	case downErr != nil && isTimeout(downErr):
 		return "sD"
+	case downErr != nil && downErr != errAborted:
+		return "SD"
+	case errors.As(upErr, &we):
+		return "SD" // writing to the server failed
 	case upErr != nil && isTimeout(upErr):
 		return "cD"
-	case downErr != nil && !isClientErr(downErr):
-		return "SD"
+	case upErr != nil && upErr != errAborted:
+		return "CD"
 	}
-	return "CD"
-}
-
-func (f *frontend) logTCP(rec *LogRecord, srv *server) {
-	p := f.p
-	rec.ActConn = p.actconn.Load()
-	rec.FeConn = f.conns.Load()
-	if b := p.backends[rec.Backend]; b != nil {
-		b.mu.Lock()
-		rec.BeConn = int64(b.conns)
-		b.mu.Unlock()
-	}
-	if srv != nil {
-		rec.SrvConn = srv.c.cur.Load()
-	}
-	f.c.bytesOut.Add(rec.Bytes)
-	if p.opts.OnLog != nil {
-		p.opts.OnLog(rec)
-	}
+	return "--"
 }

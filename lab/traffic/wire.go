@@ -81,12 +81,12 @@ type conn struct {
 	br    *bufio.Reader
 	hr    *h1.Reader
 	resp  h1.Response
-	probe *prober // checks an idle connection before reuse
+	probe *h1.Prober // checks an idle connection before reuse
 	apps  map[string]string
 }
 
 func newConn(nc net.Conn) *conn {
-	c := &conn{nc: nc, probe: newProber(nc)}
+	c := &conn{nc: nc, probe: h1.NewProber(nc)}
 	c.br = bufio.NewReaderSize(nc, 4096)
 	c.hr = h1.NewReader(c.br)
 	return c
@@ -94,7 +94,7 @@ func newConn(nc net.Conn) *conn {
 
 // reusable reports whether an idle connection can carry another request:
 // nothing is left unread and the server has not closed it meanwhile.
-func (c *conn) reusable() bool { return c.br.Buffered() == 0 && c.probe.alive() }
+func (c *conn) reusable() bool { return c.br.Buffered() == 0 && c.probe.Alive() }
 
 // maxAppNames bounds the interned app names of one connection.
 const maxAppNames = 64

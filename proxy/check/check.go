@@ -81,11 +81,17 @@ func probe(ctx context.Context, p Params) Result {
 		return l4Failure(err)
 	}
 	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() }) // Close of the checker must not wait out a check
+	defer stop()
 	if p.HTTP == nil {
 		return Result{OK: true, Status: "L4OK"}
 	}
 	c.SetDeadline(p.Clock.Deadline(p.ReadTimeout))
-	req := fmt.Sprintf("%s %s %s\r\n\r\n", p.HTTP.Method, p.HTTP.URI, p.HTTP.Version)
+	req := fmt.Sprintf("%s %s %s\r\n", p.HTTP.Method, p.HTTP.URI, p.HTTP.Version)
+	if p.HTTP.Version == "HTTP/1.1" {
+		req += "connection: close\r\n" // as HAProxy's HTTP/1.1 checks say
+	}
+	req += "\r\n"
 	if _, err := c.Write([]byte(req)); err != nil {
 		return Result{Status: "L7RSP", Desc: err.Error()}
 	}

@@ -138,10 +138,6 @@ type Reader struct {
 // NewReader reads heads from br.
 func NewReader(br *bufio.Reader) *Reader { return &Reader{br: br} }
 
-// Buffered returns the underlying reader, positioned after the last head,
-// for reading a body.
-func (r *Reader) Buffered() *bufio.Reader { return r.br }
-
 // readHead reads lines up to and including the empty line that ends a head.
 // Empty lines before the first line are skipped, as HAProxy does. It
 // returns io.EOF when the peer closed before sending anything.

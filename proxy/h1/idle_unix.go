@@ -1,14 +1,15 @@
 //go:build linux || darwin || freebsd
 
-package traffic
+package h1
 
 import (
 	"net"
 	"syscall"
 )
 
-// prober looks at an idle connection's socket without reading from it.
-type prober struct {
+// Prober looks at an idle keep-alive connection's socket without reading
+// from it, to tell whether the peer has closed it meanwhile.
+type Prober struct {
 	rc    syscall.RawConn
 	check func(fd uintptr) bool // p.peek, bound once per connection
 	state int
@@ -21,7 +22,9 @@ const (
 	peekData          // the peer sent bytes nobody asked for
 )
 
-func newProber(nc net.Conn) *prober {
+// NewProber returns a prober for nc, or nil when the system cannot look at
+// sockets (nil reports every connection alive).
+func NewProber(nc net.Conn) *Prober {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
 		return nil
@@ -30,14 +33,14 @@ func newProber(nc net.Conn) *prober {
 	if err != nil {
 		return nil
 	}
-	p := &prober{rc: rc}
+	p := &Prober{rc: rc}
 	p.check = p.peek
 	return p
 }
 
 // peek asks the kernel, without waiting and without consuming, whether
 // the socket has data or an end of stream pending.
-func (p *prober) peek(fd uintptr) bool {
+func (p *Prober) peek(fd uintptr) bool {
 	n, _, err := syscall.Recvfrom(int(fd), p.buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 	switch {
 	case err == syscall.EAGAIN || err == syscall.EWOULDBLOCK:
@@ -50,12 +53,12 @@ func (p *prober) peek(fd uintptr) bool {
 	return true // done: never wait for readiness
 }
 
-// alive reports whether an idle keep-alive connection can carry a request:
-// the server has neither closed it nor sent anything since the last answer.
+// Alive reports whether an idle keep-alive connection can carry a request:
+// the peer has neither closed it nor sent anything since the last answer.
 // It costs one non-blocking system call, and saves a request from being
-// sent on a connection the server already dropped, which would fail
+// sent on a connection the peer already dropped, which would fail
 // without the request ever reaching it.
-func (p *prober) alive() bool {
+func (p *Prober) Alive() bool {
 	if p == nil {
 		return true
 	}
