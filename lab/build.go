@@ -75,12 +75,12 @@ func findApps(cfg *proxy.Config, extra []string) ([]appRef, error) {
 		for _, s := range b.Servers {
 			host, port, err := net.SplitHostPort(s.Addr)
 			if err != nil {
-				return nil, fmt.Errorf("backend %s, server %s: address %q: %v", b.Name, s.Name, s.Addr, err)
+				return nil, &ConfigError{Backend: b.Name, Server: s.Name, Msg: fmt.Sprintf("backend %s, server %s: address %q: %v", b.Name, s.Name, s.Addr, err)}
 			}
 			if !isApp(host) {
 				if net.ParseIP(host) == nil {
 					if _, err := net.LookupHost(host); err != nil {
-						return nil, fmt.Errorf("backend %s, server %s: %q is neither a lab app (app, app1, app2…) nor a host that resolves", b.Name, s.Name, host)
+						return nil, &ConfigError{Backend: b.Name, Server: s.Name, Msg: fmt.Sprintf("backend %s, server %s: %q is neither a lab app (app, app1, app2…) nor a host that resolves", b.Name, s.Name, host)}
 					}
 				}
 				continue
@@ -88,7 +88,7 @@ func findApps(cfg *proxy.Config, extra []string) ([]appRef, error) {
 			addr := net.JoinHostPort("127.0.0.1", port)
 			if i, ok := index[host]; ok {
 				if refs[i].addr != addr {
-					return nil, fmt.Errorf("backend %s, server %s: app %s is already used at port %s", b.Name, s.Name, host, portOf(refs[i].addr))
+					return nil, &ConfigError{Backend: b.Name, Server: s.Name, Msg: fmt.Sprintf("backend %s, server %s: app %s is already used at port %s; an app listens on one port", b.Name, s.Name, host, portOf(refs[i].addr))}
 				}
 				continue
 			}
@@ -106,7 +106,7 @@ func portOf(addr string) string {
 
 // loopbackBind maps a frontend's bind to the lab's loopback: "*:80",
 // ":80" or any address of another host run on 127.0.0.1, and ports below
-// 1024 (which need root) on the default listen address's port instead.
+// 1024 (which need root) 8000 higher: 80 on 8080, 443 on 8443.
 func loopbackBind(bind string) (string, error) {
 	host, port, err := net.SplitHostPort(bind)
 	if err != nil {
@@ -120,9 +120,9 @@ func loopbackBind(bind string) (string, error) {
 		return "", fmt.Errorf("bind %q: port %q is not a number", bind, port)
 	}
 	if p > 0 && p < 1024 {
-		return DefaultListen, nil
+		p += 8000
 	}
-	return net.JoinHostPort("127.0.0.1", port), nil
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(p)), nil
 }
 
 // applyOverrides applies the command line's algorithm, hash type and
@@ -139,10 +139,10 @@ func applyOverrides(cfg *proxy.Config, o *Options) error {
 			b.Balance.Hash = *o.HashType
 		}
 		if b.Mode == proxy.TCP && b.Balance.L7() {
-			return fmt.Errorf("--algo %s needs HTTP, but backend %s is in TCP mode (use roundrobin, static-rr, leastconn, first, source or random)", b.Balance.Args(), b.Name)
+			return &ConfigError{Backend: b.Name, Msg: fmt.Sprintf("--algo %s needs HTTP, but backend %s is in TCP mode (use roundrobin, static-rr, leastconn, first, source or random)", b.Balance.Args(), b.Name)}
 		}
 		if err := b.Balance.Validate(); err != nil {
-			return fmt.Errorf("backend %s: %v", b.Name, err)
+			return &ConfigError{Backend: b.Name, Msg: fmt.Sprintf("backend %s: %v", b.Name, err)}
 		}
 	}
 	if len(o.Weights) > 0 {
@@ -177,3 +177,16 @@ func (o *Options) validate() error {
 	}
 	return nil
 }
+
+// ConfigError is a problem with one line of the config the lab was given
+// (a server, a frontend's bind, a backend): it names what the line
+// declares, so that whoever holds the file can point at it.
+type ConfigError struct {
+	Frontend string // the frontend of a bind line
+	Bind     int    // which of its binds
+	Backend  string // the backend of a server line, or the backend itself
+	Server   string // the server, "" for a backend or bind line
+	Msg      string
+}
+
+func (e *ConfigError) Error() string { return e.Msg }

@@ -23,17 +23,17 @@ type Lab struct {
 	opts    Options
 	clk     *clock.Clock
 	cfg     *proxy.Config
+	front   *proxy.Frontend // the first frontend that listens: --listen, traffic and curl go there
 	notesMu sync.Mutex
 	notes   []string
 	target  string // the first frontend's address, for the generator
 
-	mu      sync.Mutex // guards apps, gen, paused, moved and the app map
+	mu      sync.Mutex // guards apps, appOf, proxy, gen, genCfg, started, moved and closed
 	apps    []*apps.App
 	appOf   map[string]string // server address -> app name
 	proxy   *proxy.Proxy
 	gen     *traffic.Generator
 	genCfg  *traffic.Config
-	paused  bool
 	started time.Time // lab time of the start or last reset
 	moved   map[string]*Moved
 
@@ -54,15 +54,14 @@ func New(o Options) (*Lab, error) {
 	}
 	l := &Lab{opts: o, clk: clock.New(o.Speed), moved: map[string]*Moved{}}
 	defaultLab := o.Config == nil
-	cfg := o.Config
+	var cfg *proxy.Config
 	if defaultLab {
 		cfg = defaultConfig(o.Apps)
+	} else {
+		cfg = o.Config.Clone() // the caller's config stays as written, for a second lab
 	}
 	if err := applyOverrides(cfg, &o); err != nil {
 		return nil, err
-	}
-	if len(cfg.Frontends) == 0 {
-		return nil, fmt.Errorf("the config has no frontend: nothing would listen")
 	}
 	if err := l.mapBinds(cfg); err != nil {
 		return nil, err
@@ -91,35 +90,70 @@ func New(o Options) (*Lab, error) {
 		}
 	}
 	l.cfg = cfg
+	if o.Traffic != nil {
+		if err := l.checkTraffic(*o.Traffic); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
 }
 
-// mapBinds runs every frontend on loopback, --listen on the first one.
+// checkTraffic validates a traffic config as the generator will, without
+// starting anything, so a bad one is refused before any app listens.
+func (l *Lab) checkTraffic(tc traffic.Config) error {
+	tc.Target = "127.0.0.1:1" // not dialled: traffic.New only checks
+	_, err := traffic.New(tc)
+	return err
+}
+
+// mapBinds runs every frontend on loopback, --listen on the first frontend
+// that has a bind (a frontend without one, which HAProxy accepts, serves
+// nothing). Two binds that would land on one address are an error.
 func (l *Lab) mapBinds(cfg *proxy.Config) error {
-	for i, f := range cfg.Frontends {
+	used := map[string]string{}
+	for _, f := range cfg.Frontends {
 		for j, b := range f.Binds {
 			to, err := loopbackBind(b)
 			if err != nil {
-				return fmt.Errorf("frontend %s: %v", f.Name, err)
+				return &ConfigError{Frontend: f.Name, Bind: j, Msg: fmt.Sprintf("frontend %s: %v", f.Name, err)}
 			}
-			if i == 0 && j == 0 && l.opts.Listen != "" {
-				to = l.opts.Listen
+			if l.front == nil {
+				l.front = f
+				if l.opts.Listen != "" {
+					to = l.opts.Listen
+				}
 			}
+			if other, dup := used[to]; dup && !strings.HasSuffix(to, ":0") {
+				return &ConfigError{Frontend: f.Name, Bind: j, Msg: fmt.Sprintf("frontend %s: bind %s would run on %s, as %s already does; give them distinct ports", f.Name, b, to, other)}
+			}
+			used[to] = fmt.Sprintf("frontend %s (bind %s)", f.Name, b)
 			if to != b {
 				l.note(fmt.Sprintf("frontend %s: bind %s runs on %s", f.Name, b, to))
 			}
 			f.Binds[j] = to
 		}
 	}
+	if l.front == nil {
+		return fmt.Errorf("no frontend has a bind line: nothing would listen")
+	}
 	return nil
 }
 
+// note records something the user should know about how the lab runs;
+// notes are printed (Options.Out) and listed as events once it started.
 func (l *Lab) note(s string) {
 	l.notesMu.Lock()
 	l.notes = append(l.notes, s)
 	l.notesMu.Unlock()
-	if l.opts.Out != nil {
-		fmt.Fprintln(l.opts.Out, s)
+}
+
+// announceNotes tells what the lab said while starting, now that it runs.
+func (l *Lab) announceNotes() {
+	for _, n := range l.Notes() {
+		if l.opts.Out != nil {
+			fmt.Fprintln(l.opts.Out, n)
+		}
+		l.event("%s", n)
 	}
 }
 
@@ -140,6 +174,15 @@ func (l *Lab) trafficConfig() *traffic.Config {
 // Clock returns the lab's clock.
 func (l *Lab) Clock() *clock.Clock { return l.clk }
 
+// appList is a copy of the apps, taken under the lock: servers added and
+// removed at run time change the list.
+func (l *Lab) appList() []*apps.App {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]*apps.App(nil), l.apps...)
+}
+
+// app finds an app by name; the lock is held (or the lab not started).
 func (l *Lab) app(name string) *apps.App {
 	for _, a := range l.apps {
 		if a.Name() == name {
@@ -189,7 +232,10 @@ func (l *Lab) Start() (err error) {
 	}
 	l.mu.Lock()
 	l.proxy = p
-	l.target = p.Addrs(l.cfg.Frontends[0].Name)[0]
+	l.target = p.Addrs(l.front.Name)[0]
+	if strings.HasSuffix(l.front.Binds[0], ":0") {
+		l.note(fmt.Sprintf("frontend %s listens on %s", l.front.Name, l.target)) // the port the OS chose
+	}
 	l.started = l.clk.Now()
 	l.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -197,8 +243,11 @@ func (l *Lab) Start() (err error) {
 	l.bg.Add(1)
 	go l.sample(ctx)
 	if l.opts.Traffic != nil {
-		return l.startTraffic(*l.opts.Traffic)
+		if err := l.startTraffic(*l.opts.Traffic); err != nil {
+			return err
+		}
 	}
+	l.announceNotes()
 	return nil
 }
 
@@ -252,7 +301,7 @@ func (l *Lab) StopTraffic() {
 func (l *Lab) startTraffic(tc traffic.Config) error {
 	tc.Target = l.target
 	tc.Clock = l.clk
-	if l.cfg.Frontends[0].Mode == proxy.TCP && tc.Mode == traffic.HTTP {
+	if l.front.Mode == proxy.TCP && tc.Mode == traffic.HTTP {
 		tc.Mode = traffic.TCP
 		if tc.TCP.Payload == "" {
 			tc.TCP.Payload = "GET / HTTP/1.0\r\n\r\n" // Ep 2 proxies HTTP over TCP
@@ -263,10 +312,10 @@ func (l *Lab) startTraffic(tc traffic.Config) error {
 	}
 	g, err := traffic.New(tc)
 	if err != nil {
-		return fmt.Errorf("traffic: %v", err)
+		return err
 	}
 	if err := g.Start(); err != nil {
-		return fmt.Errorf("traffic: %v", err)
+		return err
 	}
 	for _, w := range g.Stats().Warnings {
 		l.note("traffic: " + w)
@@ -298,7 +347,7 @@ func (l *Lab) Close() {
 		p.Close()
 	}
 	var wg sync.WaitGroup
-	for _, a := range l.apps {
+	for _, a := range l.appList() {
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Close() }()
 	}
@@ -375,7 +424,16 @@ func (l *Lab) SetAlgo(backend string, spec balance.Spec) error {
 	if err != nil {
 		return err
 	}
-	return l.change(backend, "algorithm "+spec.Args(), func() error {
+	what := "balance " + spec.Args()
+	if cur, err := p.Balance(backend); err == nil {
+		if only := cur; only.Hash != spec.Hash {
+			only.Hash = spec.Hash
+			if only == spec {
+				what = "hash-type " + spec.Hash.Args()
+			}
+		}
+	}
+	return l.change(backend, what, func() error {
 		if err := p.SetBalance(backend, spec); err != nil {
 			return err
 		}
@@ -437,7 +495,7 @@ func (l *Lab) StartApp(name string) error {
 		return nil
 	}
 	if err := a.Start(); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+		return err // it names the app and its address
 	}
 	l.event("%s started", name)
 	return nil
@@ -457,15 +515,6 @@ func (l *Lab) SetAppDelay(name string, d time.Duration) error {
 	}
 	l.event("%s answers after %v", name, d)
 	return nil
-}
-
-// SetAppBehaviour replaces an app's behaviour.
-func (l *Lab) SetAppBehaviour(name string, b apps.Behaviour) error {
-	a, err := l.findApp(name)
-	if err != nil {
-		return err
-	}
-	return a.SetBehaviour(b)
 }
 
 func (l *Lab) findApp(name string) (*apps.App, error) {
@@ -513,7 +562,7 @@ func (l *Lab) AddServer(backend string) (string, error) {
 	l.appOf[a.Addr()] = name
 	l.mu.Unlock()
 
-	sc := proxy.NewServer(serverName(be, n+1, name), a.Addr())
+	sc := proxy.NewServer(l.freeServerName(p, backend, be, n+1, name), a.Addr())
 	if len(be.Servers) > 0 {
 		first := be.Servers[0]
 		sc.Check, sc.Inter, sc.FastInter, sc.DownInter = first.Check, first.Inter, first.FastInter, first.DownInter
@@ -521,22 +570,44 @@ func (l *Lab) AddServer(backend string) (string, error) {
 	}
 	err = l.change(backend, sc.Name+" added", func() error { return p.AddServer(backend, *sc) })
 	if err != nil {
-		a.Close()
+		l.retireApp(a.Addr())
 		return "", err
 	}
+	l.obs.forget(backend, sc.Name) // a server of that name before: its numbers are not this one's
 	l.event("%s: %s added (%s on %s)", backend, sc.Name, name, a.Addr())
 	return sc.Name, nil
 }
 
-// serverName follows the backend's naming: "serverN" when its servers are
-// named so, else the app's name.
-func serverName(be *proxy.Backend, n int, app string) string {
-	for _, s := range be.Servers {
-		if strings.HasPrefix(s.Name, "server") {
-			return fmt.Sprintf("server%d", n)
+// freeServerName follows the backend's naming ("serverN" when its servers
+// are named so, else the app's name) and skips names in use.
+func (l *Lab) freeServerName(p *proxy.Proxy, backend string, be *proxy.Backend, n int, app string) string {
+	used := map[string]bool{}
+	for _, b := range p.Stats().Backends {
+		if b.Name == backend {
+			for _, s := range b.Servers {
+				used[s.Name] = true
+			}
 		}
 	}
-	return app
+	serverN := false
+	for _, s := range be.Servers {
+		serverN = serverN || strings.HasPrefix(s.Name, "server")
+	}
+	name := app
+	for k := n; ; k++ {
+		if serverN {
+			name = fmt.Sprintf("server%d", k)
+		}
+		if !used[name] {
+			return name
+		}
+		if !serverN {
+			name = fmt.Sprintf("%s-%d", app, k)
+			if !used[name] {
+				return name
+			}
+		}
+	}
 }
 
 func (l *Lab) backendCfg(name string) *proxy.Backend {
@@ -656,7 +727,7 @@ func (l *Lab) ResetCounters() {
 	}
 	p.ResetCounters()
 	l.obs.reset()
-	for _, a := range l.apps {
+	for _, a := range l.appList() {
 		a.ResetStats()
 	}
 	l.mu.Lock()

@@ -2,7 +2,6 @@ package lab
 
 import (
 	"context"
-	"net/netip"
 	"sync"
 	"time"
 
@@ -27,9 +26,6 @@ type observer struct {
 
 	evMu   sync.Mutex
 	events []Event
-
-	clMu    sync.Mutex
-	clients map[string]map[netip.Addr]map[string]int64 // backend -> client -> server -> requests
 }
 
 type backendMetrics struct {
@@ -38,9 +34,10 @@ type backendMetrics struct {
 }
 
 type serverMetrics struct {
-	latency *metrics.Histogram
-	reqs    *metrics.CountSeries
-	conns   *metrics.GaugeSeries
+	latency   *metrics.Histogram
+	reqs      *metrics.CountSeries // requests (connections) sent to it, per lab second
+	conns     *metrics.GaugeSeries
+	lastTotal int64 // the proxy's stot at the last sample, for reqs; sampler only
 }
 
 const (
@@ -50,7 +47,7 @@ const (
 
 func newObserver(clk *clock.Clock) *observer {
 	return &observer{clk: clk, backends: map[string]*backendMetrics{},
-		ring: make([]proxy.LogRecord, logRing), clients: map[string]map[netip.Addr]map[string]int64{}}
+		ring: make([]proxy.LogRecord, logRing)}
 }
 
 // server returns the metrics of backend/server, creating them on first use.
@@ -81,19 +78,12 @@ func (o *observer) server(backend, server string) (*backendMetrics, *serverMetri
 }
 
 // record is the proxy's OnLog: called for every request, on its goroutine.
+// Requests are counted per second by the sampler, when the proxy sends
+// them to a server; here only the latency of the answers is.
 func (o *observer) record(r *proxy.LogRecord) {
-	if r.ServerIndex >= 0 {
-		b, s := o.server(r.Backend, r.Server)
-		b.reqs.Add(1)
-		s.reqs.Add(1)
-		total := r.Ta
-		if r.TCP {
-			total = r.Tt
-		}
-		if r.Status > 0 || r.TCP {
-			s.latency.Record(time.Duration(total) * time.Millisecond)
-		}
-		o.noteClient(r.Backend, r.Client.Addr(), r.Server)
+	if r.ServerIndex >= 0 && (r.Status > 0 || r.TCP) {
+		_, s := o.server(r.Backend, r.Server)
+		s.latency.Record(r.Elapsed)
 	}
 	o.logMu.Lock()
 	o.ring[o.next] = *r
@@ -102,42 +92,6 @@ func (o *observer) record(r *proxy.LogRecord) {
 		o.full = true
 	}
 	o.logMu.Unlock()
-}
-
-func (o *observer) noteClient(backend string, client netip.Addr, server string) {
-	o.clMu.Lock()
-	defer o.clMu.Unlock()
-	byClient := o.clients[backend]
-	if byClient == nil {
-		byClient = map[netip.Addr]map[string]int64{}
-		o.clients[backend] = byClient
-	}
-	servers := byClient[client]
-	if servers == nil {
-		servers = map[string]int64{}
-		byClient[client] = servers
-	}
-	servers[server]++
-}
-
-// ClientServers is how many requests each client sent to each server of a
-// backend since the last reset: stickiness at a glance.
-func (l *Lab) ClientServers(backend string) map[netip.Addr]map[string]int64 {
-	o := l.obs
-	if o == nil {
-		return nil
-	}
-	o.clMu.Lock()
-	defer o.clMu.Unlock()
-	out := map[netip.Addr]map[string]int64{}
-	for c, m := range o.clients[backend] {
-		cp := map[string]int64{}
-		for s, n := range m {
-			cp[s] = n
-		}
-		out[c] = cp
-	}
-	return out
 }
 
 // event is the proxy's OnEvent: a server went DOWN or UP.
@@ -192,9 +146,16 @@ func (o *observer) reset() {
 		}
 	}
 	o.mu.Unlock()
-	o.clMu.Lock()
-	o.clients = map[string]map[netip.Addr]map[string]int64{}
-	o.clMu.Unlock()
+}
+
+// forget drops a server's measurements: a new server of the same name
+// starts afresh.
+func (o *observer) forget(backend, server string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if b := o.backends[backend]; b != nil {
+		delete(b.servers, server)
+	}
 }
 
 // sample records every server's connections in flight, several times per
@@ -220,8 +181,19 @@ func (l *Lab) sample(ctx context.Context) {
 		now := l.clk.Now()
 		for _, b := range p.Stats().Backends {
 			for _, s := range b.Servers {
-				_, m := l.obs.server(b.Name, s.Name)
+				bm, m := l.obs.server(b.Name, s.Name)
 				m.conns.SetAt(now, s.Cur)
+				// requests counted when sent, so a change of algorithm shows
+				// at once, not when slow answers come back
+				sent := s.Total - m.lastTotal
+				if sent < 0 { // counters reset
+					sent = s.Total
+				}
+				m.lastTotal = s.Total
+				if sent > 0 {
+					m.reqs.AddAt(now, sent)
+					bm.reqs.AddAt(now, sent)
+				}
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package lab
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -72,9 +71,16 @@ func SteadyTraffic(rate float64, clients int) *traffic.Config {
 // ParseAlgo reads an --algo value: a "balance" line's arguments, e.g.
 // "leastconn", "uri whole", "hdr(User-Agent)", "random(3)".
 func ParseAlgo(s string) (balance.Spec, error) {
-	spec, err := balance.ParseBalance(strings.Fields(s))
+	words := strings.Fields(s)
+	// url_param(NAME), the dashboard's and the docs' short form of the
+	// config's "url_param NAME"
+	if len(words) > 0 && strings.HasPrefix(words[0], "url_param(") && strings.HasSuffix(words[0], ")") {
+		name := strings.TrimSuffix(strings.TrimPrefix(words[0], "url_param("), ")")
+		words = append([]string{"url_param", name}, words[1:]...)
+	}
+	spec, err := balance.ParseBalance(words)
 	if err != nil {
-		return balance.Spec{}, fmt.Errorf("%v (accepted: roundrobin, static-rr, leastconn, first, source, uri [whole] [len N] [depth N] [path-only], url_param(NAME) or \"url_param NAME\", hdr(NAME) [use_domain_only], random[(N)])", err)
+		return balance.Spec{}, err // HAProxy's message, which lists what is accepted
 	}
 	return spec, spec.Validate()
 }
@@ -117,18 +123,4 @@ func ParseDelays(s string) (map[string]time.Duration, error) {
 		out[name] = d
 	}
 	return out, nil
-}
-
-// FormatDelays writes delays back as a --delay value, sorted by app.
-func FormatDelays(m map[string]time.Duration) string {
-	var names []string
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var parts []string
-	for _, n := range names {
-		parts = append(parts, n+"="+m[n].String())
-	}
-	return strings.Join(parts, ",")
 }

@@ -148,10 +148,16 @@ func (l *Lab) sampleHeader(name string) []string {
 		}
 	}
 	if tc := l.trafficConfig(); tc != nil {
-		for _, e := range tc.Mix {
-			for _, h := range e.Headers {
-				if strings.EqualFold(h.Name, name) {
-					add(h.Value)
+		mixes := [][]traffic.Entry{tc.Mix}
+		for _, g := range tc.Groups {
+			mixes = append(mixes, g.Mix)
+		}
+		for _, mix := range mixes {
+			for _, e := range mix {
+				for _, h := range e.Headers {
+					if strings.EqualFold(h.Name, name) {
+						add(h.Value)
+					}
 				}
 			}
 		}
@@ -162,33 +168,39 @@ func (l *Lab) sampleHeader(name string) []string {
 	return out
 }
 
-// locateAll maps the sample keys of backend's current algorithm to server
-// names ("" for none); nil when it does not hash. Names, not indexes, so a
-// removed server does not shift the others.
-func (l *Lab) locateAll(backend string) []string {
+// keySample is where backend's sample keys land: server names ("" for
+// none), and what kind of key they are, so that only placements of the
+// same keys are compared. Names, not indexes, so a removed server does not
+// shift the others.
+type keySample struct {
+	kind    string // e.g. "source", "url_param id"; "" when the algorithm does not hash
+	servers []string
+}
+
+func (l *Lab) locateAll(backend string) keySample {
 	p, err := l.running()
 	if err != nil {
-		return nil
+		return keySample{}
 	}
 	pp, err := p.Placement(backend, 0)
 	if err != nil {
-		return nil
+		return keySample{}
 	}
 	_, reqs := l.sampleKeys(pp.Spec)
 	if len(reqs) == 0 {
-		return nil
+		return keySample{}
 	}
 	idx, err := p.Locate(backend, reqs)
 	if err != nil {
-		return nil
+		return keySample{}
 	}
-	out := make([]string, len(idx))
+	ks := keySample{kind: pp.Spec.Algo.String() + " " + pp.Spec.Param, servers: make([]string, len(idx))}
 	for i, k := range idx {
 		if k >= 0 && k < len(pp.Servers) {
-			out[i] = pp.Servers[k]
+			ks.servers[i] = pp.Servers[k]
 		}
 	}
-	return out
+	return ks
 }
 
 // change runs fn and records how many sample keys changed server.
@@ -202,14 +214,17 @@ func (l *Lab) change(backend, what string, fn func() error) error {
 	return nil
 }
 
-func (l *Lab) recordMoves(backend, what string, before, after []string) {
-	if before == nil || after == nil || len(before) != len(after) {
-		return
-	}
-	m := &Moved{Change: what, Keys: len(after)}
-	for i := range after {
-		if before[i] != after[i] {
-			m.Count++
+// recordMoves keeps how many sample keys changed server at a change; when
+// the keys themselves changed (another algorithm hashes something else),
+// there is nothing to compare and the last record is dropped.
+func (l *Lab) recordMoves(backend, what string, before, after keySample) {
+	var m *Moved
+	if before.kind != "" && before.kind == after.kind && len(before.servers) == len(after.servers) {
+		m = &Moved{Change: what, Keys: len(after.servers)}
+		for i := range after.servers {
+			if before.servers[i] != after.servers[i] {
+				m.Count++
+			}
 		}
 	}
 	l.mu.Lock()

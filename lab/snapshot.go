@@ -41,7 +41,7 @@ type Backend struct {
 	HashType string // the "hash-type" arguments, e.g. "consistent sdbm avalanche"
 	Total    int64  // requests (HTTP) or connections (TCP) that reached a server
 	RPS      float64
-	Errors   int64 // 5xx sent plus connection errors
+	Errors   int64 // 5xx sent (a failed connection ends in one)
 	Status   proxy.StatusCounts
 	QCur     int
 	Servers  []Server
@@ -98,7 +98,9 @@ type Traffic struct {
 	ByStatus     map[int]int64
 	ByReason     map[string]int64
 	AchievedRate float64 // requests sent per lab second over the last Window
+	MeanRate     float64 // requests sent per lab second over the whole run
 	Behind       bool    // the open loop cannot keep its target rate
+	Skipped      int64   // arrivals never sent because the generator fell too far behind
 	Note         string  // why, when Behind
 }
 

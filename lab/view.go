@@ -17,7 +17,7 @@ const seriesSeconds = 60
 func (l *Lab) Snapshot() Snapshot {
 	now := l.clk.Now()
 	l.mu.Lock()
-	started, p, gen, genCfg := l.started, l.proxy, l.gen, l.genCfg
+	started, p, gen := l.started, l.proxy, l.gen
 	appList := append([]*apps.App(nil), l.apps...)
 	appOf := make(map[string]string, len(l.appOf))
 	for k, v := range l.appOf {
@@ -42,7 +42,7 @@ func (l *Lab) Snapshot() Snapshot {
 		snap.Apps = append(snap.Apps, appView(a))
 	}
 	if gen != nil {
-		snap.Traffic = trafficView(gen.Stats(), genCfg)
+		snap.Traffic = trafficView(gen.Stats())
 	}
 	if l.obs != nil {
 		snap.Events = l.obs.eventList()
@@ -52,15 +52,16 @@ func (l *Lab) Snapshot() Snapshot {
 
 func (l *Lab) backendView(p *proxy.Proxy, b proxy.BackendStats, appOf map[string]string) Backend {
 	spec, _ := p.Balance(b.Name)
+	// 5xx sent: a failed connection already ends in a 503, so econ is not
+	// added again
 	bv := Backend{Name: b.Name, Mode: b.Mode, Balance: spec, Algo: b.Balance, HashType: b.HashType,
-		Status: b.Status, QCur: b.QCur, Errors: b.Status[4] + b.ConnErr}
+		Status: b.Status, QCur: b.QCur, Errors: b.Status[4]}
 	w := int(Window / time.Second)
 	var recentTotal int64
 	recent := make([]int64, len(b.Servers))
 	ms := make([]*serverMetrics, len(b.Servers))
 	for i, s := range b.Servers {
-		bm, m := l.obs.server(b.Name, s.Name)
-		_ = bm
+		_, m := l.obs.server(b.Name, s.Name)
 		ms[i] = m
 		bv.Total += s.Total
 		for _, v := range m.reqs.Values(w) {
@@ -104,10 +105,11 @@ func appView(a *apps.App) App {
 		Total: st.Served, InFlight: st.InFlight, MaxInFlight: st.MaxInFlight, Latency: latencyView(st.Latency)}
 }
 
-func trafficView(st traffic.Stats, cfg *traffic.Config) Traffic {
+func trafficView(st traffic.Stats) Traffic {
 	t := Traffic{Enabled: true, Paused: st.Paused, Mode: "closed", Rate: st.TargetRate, Clients: st.Clients,
 		Sent: st.Sent, Answered: st.Answered, Failed: st.Failed, InFlight: st.InFlight,
 		AchievedRate: st.RecentRate, Behind: st.Behind, Note: st.Message,
+		MeanRate: st.AchievedRate, Skipped: st.Skipped,
 		ByStatus: map[int]int64{}, ByReason: map[string]int64{}}
 	if st.Open {
 		t.Mode = "open"

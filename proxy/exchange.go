@@ -45,7 +45,8 @@ func (s *httpSession) forward(b *backend, rec *LogRecord, t0 time.Time, keep boo
 	b.leave(rec.Status)
 	rec.Bytes = res.bytes
 	srv.c.bytesOut.Add(rec.Bytes)
-	rec.Ta = ms(p.clk.Since(t0))
+	rec.Elapsed = p.clk.Since(t0)
+	rec.Ta = ms(rec.Elapsed)
 	if rec.Status > 0 && rec.Ta >= 0 {
 		srv.c.ttimeSum.Add(rec.Ta)
 		srv.c.ttimeN.Add(1)

@@ -60,7 +60,8 @@ func (s *httpSession) noRequest(err error) {
 	}
 	rec := LogRecord{Client: s.c.src, Date: s.c.accepted, Frontend: s.f.cfg.Name, Backend: s.f.cfg.Name,
 		Server: "<NOSRV>", ServerIndex: -1, TR: -1, Tw: -1, Tc: -1, Tr: -1, Rule: -1,
-		Status: code, Term: term, Ta: ms(s.f.p.clk.Since(s.c.accepted))}
+		Status: code, Term: term, Elapsed: s.f.p.clk.Since(s.c.accepted)}
+	rec.Ta = ms(rec.Elapsed)
 	s.log(&rec, nil)
 }
 
@@ -175,7 +176,8 @@ func (s *httpSession) badRequest(rec *LogRecord, t0 time.Time, err error) {
 	rec.Status = code
 	rec.Bytes = 0 // HAProxy logs 0 bytes for requests its H1 layer refused
 	rec.Term = term
-	rec.Ta = ms(p.clk.Since(t0))
+	rec.Elapsed = p.clk.Since(t0)
+	rec.Ta = ms(rec.Elapsed)
 	s.log(rec, nil)
 }
 
@@ -189,7 +191,8 @@ func (s *httpSession) reply(rec *LogRecord, t0 time.Time, code int, term string,
 	s.f.noteStatus(code)
 	rec.Status, rec.Term = code, term
 	rec.Bytes = pageBytes(code)
-	rec.Ta = ms(s.f.p.clk.Since(t0))
+	rec.Elapsed = s.f.p.clk.Since(t0)
+	rec.Ta = ms(rec.Elapsed)
 	s.log(rec, nil)
 	return keep && err == nil
 }

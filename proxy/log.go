@@ -22,6 +22,9 @@ type LogRecord struct {
 
 	TR, Tw, Tc, Tr, Ta int64 // HTTP timers
 	Tt                 int64 // TCP: total session time
+	// Elapsed is Ta (HTTP) or Tt (TCP) exactly, in lab time: the log's
+	// timers are whole milliseconds, too coarse for fast servers' latency.
+	Elapsed time.Duration
 
 	Status int    // HTTP status sent to the client (-1 when none)
 	Bytes  int64  // bytes sent to the client, headers included

@@ -21,7 +21,8 @@ func (f *frontend) serveTCP(c *conn) {
 	if b == nil {
 		f.c.noBackend.Add(1)
 		rec.Term = "SC"
-		rec.Tt = ms(p.clk.Since(c.accepted))
+		rec.Elapsed = p.clk.Since(c.accepted)
+		rec.Tt = ms(rec.Elapsed)
 		f.emit(&rec, nil)
 		return
 	}
@@ -40,7 +41,8 @@ func (f *frontend) serveTCP(c *conn) {
 	if sc == nil {
 		b.leave(0)
 		rec.Term = a.term
-		rec.Tt = ms(p.clk.Since(c.accepted))
+		rec.Elapsed = p.clk.Since(c.accepted)
+		rec.Tt = ms(rec.Elapsed)
 		f.emit(&rec, nil)
 		return
 	}
@@ -54,7 +56,8 @@ func (f *frontend) serveTCP(c *conn) {
 	b.release(srv)
 	b.leave(0)
 	srv.c.bytesOut.Add(rec.Bytes)
-	rec.Tt = ms(p.clk.Since(c.accepted))
+	rec.Elapsed = p.clk.Since(c.accepted)
+	rec.Tt = ms(rec.Elapsed)
 	f.emit(&rec, srv)
 }
 
