@@ -67,11 +67,16 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput("%s is not a valid haproxy.cfg for the lab:\n%v", name, err)
 	}
+	// the lab's own checks (app hosts, binds) come before "valid"
+	l, err := lab.New(lab.Options{Config: file.Config})
+	if err != nil {
+		return badInput("%s cannot run in the lab:\n%v", name, where(file, err))
+	}
 	fmt.Fprintf(stdout, "%s: a valid haproxy.cfg\n", name)
 	for _, w := range file.Warnings {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
-	return printPlan(stdout, lab.Options{Config: file.Config}, "")
+	return report.PlanOf(l.Config(), l.Snapshot().Apps, l.Notes()).WriteText(stdout, "")
 }
 
 var yamlKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*:(\s|$)`)

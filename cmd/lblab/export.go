@@ -47,6 +47,9 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
+	if err := rejectFlags(fs, "lblab export prints a config and sends no traffic", "rate", "clients", "duration", "speed", "delay", "format"); err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
 		return badInput("export: unexpected argument %q (see lblab export --help)", fs.Arg(0))
 	}

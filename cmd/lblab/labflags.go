@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,8 +34,10 @@ type labFlags struct {
 	speed    float64
 	format   string
 
-	// sc is the scenario --scenario loaded (set by options).
-	sc *scenario.Scenario
+	// sc is the scenario --scenario loaded, file the --config file parsed
+	// (both set by options).
+	sc   *scenario.Scenario
+	file *haproxycfg.File
 }
 
 func (f *labFlags) register(fs *flag.FlagSet) {
@@ -46,7 +51,7 @@ func (f *labFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "", "address of the first frontend (default "+lab.DefaultListen+")")
 	fs.Float64Var(&f.rate, "rate", 0, "traffic: requests per second, open loop (arrivals not held back by slow answers)")
 	fs.IntVar(&f.clients, "clients", 0, "traffic: virtual clients, each with its own 127.x source address (closed loop without --rate)")
-	fs.DurationVar(&f.duration, "duration", 0, "stop after this much lab time (0: until ctrl+c)")
+	fs.DurationVar(&f.duration, "duration", 0, "stop after this much lab time (0: until ctrl+c); in the dashboard, stop the traffic")
 	fs.Float64Var(&f.speed, "speed", 1, "run lab time X times faster: delays, timeouts, intervals and durations shrink by X")
 	fs.StringVar(&f.format, "format", "text", "summary format: text, json or markdown")
 }
@@ -70,8 +75,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 // dashboard's steady traffic when no --rate or --clients is given.
 func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, error) {
 	o := lab.Options{Apps: f.apps, Listen: f.listen, Speed: f.speed, Out: out}
-	if f.speed <= 0 {
+	if !finite(f.speed) || f.speed <= 0 {
 		return o, badInput("--speed %v: want a positive factor, e.g. 10", f.speed)
+	}
+	if (f.config != "" || f.scenario != "") && f.apps != lab.DefaultApps {
+		return o, badInput("--apps sizes the default lab; with --config or --scenario the servers come from the config")
 	}
 	if f.apps < 1 || f.apps > 50 {
 		return o, badInput("--apps %d: want 1 to 50", f.apps)
@@ -84,13 +92,17 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 	if f.config != "" {
 		file, err := haproxycfg.ParseFile(f.config)
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return o, badInput("--config: %v", err)
+			}
 			return o, badInput("%v", err)
 		}
 		for _, w := range file.Warnings {
 			fmt.Fprintf(out, "warning: %s\n", w)
 		}
+		f.file = file
 		o.Config = file.Config
-		o.Name = strings.TrimSuffix(baseName(f.config), ".cfg")
+		o.Name = strings.TrimSuffix(filepath.Base(f.config), ".cfg")
 	}
 	if f.algo != "" {
 		spec, err := lab.ParseAlgo(f.algo)
@@ -120,7 +132,7 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 		}
 		o.Delays = d
 	}
-	if f.rate < 0 {
+	if !finite(f.rate) || f.rate < 0 {
 		return o, badInput("--rate %v: want 0 or more requests per second", f.rate)
 	}
 	if f.clients < 0 {
@@ -142,6 +154,7 @@ func (f *labFlags) options(trafficByDefault bool, out io.Writer) (lab.Options, e
 		o.Traffic = tc
 	case trafficByDefault:
 		o.Traffic = lab.SteadyTraffic(lab.DefaultRate, lab.DefaultClients)
+		o.Traffic.Duration = f.duration // the dashboard stays; its traffic stops
 	}
 	if o.Name == "" {
 		o.Name = "default"
@@ -173,21 +186,63 @@ func (f *labFlags) scenarioOptions(o *lab.Options) error {
 	return nil
 }
 
-func baseName(p string) string {
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		return p[i+1:]
-	}
-	return p
-}
-
-// startLab builds and starts a lab, turning bad input into exit status 2.
-func startLab(o lab.Options) (*lab.Lab, error) {
+// startLab builds and starts a lab, turning bad input into exit status 2;
+// an error about a line of file (the --config file, if any) points at it.
+func startLab(o lab.Options, file *haproxycfg.File) (*lab.Lab, error) {
 	l, err := lab.New(o)
 	if err != nil {
-		return nil, badInput("%v", err)
+		return nil, badInput("%v", where(file, err))
 	}
 	if err := l.Start(); err != nil {
-		return nil, badInput("%v", err)
+		return nil, badInput("%v", where(file, err))
 	}
 	return l, nil
+}
+
+// where gives a lab error about one line of a config file that line's
+// position: file:line:col, as the parser's own errors have.
+func where(file *haproxycfg.File, err error) error {
+	var ce *lab.ConfigError
+	if file == nil || !errors.As(err, &ce) {
+		return err
+	}
+	var d haproxycfg.Diag
+	for _, f := range file.Config.Frontends {
+		if f.Name == ce.Frontend {
+			d = file.Where(haproxycfg.BindRef{Frontend: f, Index: ce.Bind})
+		}
+	}
+	for _, b := range file.Config.Backends {
+		if b.Name != ce.Backend {
+			continue
+		}
+		d = file.Where(b)
+		for _, s := range b.Servers {
+			if s.Name == ce.Server {
+				d = file.Where(s)
+			}
+		}
+	}
+	if d.Line == 0 {
+		return err
+	}
+	return fmt.Errorf("%s:%d:%d: %s", d.File, d.Line, d.Col, ce.Msg)
+}
+
+// finite reports a number that is neither NaN nor infinite: the flag
+// package reads "NaN" and "Inf" as floats.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// rejectFlags refuses flags that were set but mean nothing to this
+// command, rather than ignoring them silently.
+func rejectFlags(fs *flag.FlagSet, why string, names ...string) error {
+	var err error
+	fs.Visit(func(fl *flag.Flag) {
+		for _, n := range names {
+			if fl.Name == n && err == nil {
+				err = badInput("--%s: %s", n, why)
+			}
+		}
+	})
+	return err
 }

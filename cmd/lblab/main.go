@@ -59,6 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		err = serveCmd(rest, stdout, stderr)
 	case "version":
+		if len(rest) > 0 {
+			err = badInput("version takes no arguments (got %q)", rest[0])
+			break
+		}
 		fmt.Fprintf(stdout, "lblab %s (reproduces HAProxy 2.6 load balancing)\n", version)
 	case "run":
 		err = runCmd(rest, stdout, stderr)
@@ -69,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "scenarios":
 		err = scenariosCmd(rest, stdout, stderr)
 	case "help":
+		if len(rest) > 0 {
+			err = badInput("see lblab %s --help", rest[0])
+			break
+		}
 		fmt.Fprint(stdout, usage)
 	default:
 		err = badInput("unknown command %q\n\n%s", cmd, usage)

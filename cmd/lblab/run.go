@@ -59,7 +59,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if len(names) == 0 {
 		return badInput("run: name at least one scenario: a built-in (%s) or a file", builtinList())
 	}
-	if *speed < 0 || *speed > 100000 {
+	if !finite(*speed) || *speed != 0 && (*speed < 0.01 || *speed > 100000) {
 		return badInput("--speed %v: want a factor from 0.01 to 100000, e.g. 20 (0 keeps the scenario's)", *speed)
 	}
 	f, err := report.ParseFormat(*format)
@@ -76,12 +76,14 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	w := stdout
 	if *out != "" {
-		file, err := os.Create(*out)
+		// opened now, so a bad path is bad input before any run; written
+		// only at the end, so an interrupted run leaves no empty report
+		file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE, 0o644)
 		if err != nil {
 			return badInput("--out %s: %v", *out, unwrapPathErr(err))
 		}
 		defer file.Close()
-		w = file
+		w = &truncating{f: file}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -93,7 +95,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		prog.done()
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("interrupted: %v", err)
+				// 130 as a shell reports ctrl+c: neither a failed expectation (1) nor bad input (2)
+				return &exitError{code: 130, err: fmt.Errorf("interrupted; no report written")}
 			}
 			return badInput("%v", err)
 		}
@@ -193,4 +196,21 @@ func (p *runProgress) done() {
 	if p.tty && p.drawn {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// truncating empties its file at the first write: the report replaces what
+// the file held, but only once there is a report.
+type truncating struct {
+	f       *os.File
+	started bool
+}
+
+func (t *truncating) Write(b []byte) (int, error) {
+	if !t.started {
+		t.started = true
+		if err := t.f.Truncate(0); err != nil {
+			return 0, err
+		}
+	}
+	return t.f.Write(b)
 }

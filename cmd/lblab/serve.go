@@ -13,6 +13,7 @@ import (
 
 	"github.com/lblab/lblab/lab"
 	"github.com/lblab/lblab/scenarios/report"
+	"github.com/lblab/lblab/tui"
 )
 
 // serveCmd runs a headless lab until ctrl+c, SIGTERM or --duration.
@@ -38,7 +39,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	l, err := startLab(o)
+	l, err := startLab(o, f.file)
 	if err != nil {
 		return err
 	}
@@ -58,13 +59,15 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	tty := isTTY(stderr)
+	ef, isFile := stderr.(*os.File)
+	tty := isFile && tui.IsTerminal(ef)
+	byDuration := false
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
 			done = true
 		case <-end:
-			done = true
+			done, byDuration = true, true
 		case <-tick.C:
 			line := statusLine(l.Snapshot())
 			if tty {
@@ -78,6 +81,20 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr)
 	}
 	if g := l.Generator(); g != nil {
+		if byDuration {
+			// the traffic's own duration ended with serve's: let the
+			// answers in flight come back rather than count them failed
+			if n := l.Snapshot().Traffic.InFlight; n > 0 {
+				fmt.Fprintf(stderr, "lblab: waiting for %d answers in flight (ctrl+c stops at once)\n", n)
+			}
+			t := l.Clock().NewTimer(time.Minute)
+			select {
+			case <-l.Done():
+			case <-ctx.Done():
+			case <-t.C:
+			}
+			t.Stop()
+		}
 		g.Stop() // settle the accounting before the summary
 	}
 	return report.Summarize(l.Snapshot()).Write(stdout, format)
@@ -97,14 +114,4 @@ func statusLine(s lab.Snapshot) string {
 		}
 	}
 	return b.String()
-}
-
-// isTTY reports whether w is a terminal.
-func isTTY(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
