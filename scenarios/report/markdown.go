@@ -78,6 +78,9 @@ func writePhaseMarkdown(ew *errWriter, ph Phase) {
 	ew.printf("\n#### Phase %s\n\n%s to %s of lab time: %d sent, %d answered, %d failed; latency p50 %s, p99 %s.\n",
 		ph.Name, shortDur(time.Duration(ph.Start)), shortDur(time.Duration(ph.Start+ph.Duration)),
 		t.Sent, t.Answered, t.Failed, shortDur(time.Duration(t.P50)), shortDur(time.Duration(t.P99)))
+	if t.Warning != "" {
+		ew.printf("\n**Warning:** %s.\n", t.Warning)
+	}
 	if len(t.ByStatus) > 0 {
 		ew.printf("Status: %s.", counts(t.ByStatus))
 		if len(t.ByReason) > 0 {

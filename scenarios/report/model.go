@@ -94,6 +94,10 @@ type Traffic struct {
 	ByReason map[string]int64 `json:"by_reason"`
 	P50      Duration         `json:"p50_ms"` // latency of the answered requests
 	P99      Duration         `json:"p99_ms"`
+	// Warning says the generator could not keep the phase's rate (too
+	// high a --speed for this machine): fewer requests than the scenario
+	// meant, so its expectations may fail for that reason alone.
+	Warning string `json:"warning,omitempty"`
 }
 
 // Frontend is a frontend's requests, denials and rule hits.

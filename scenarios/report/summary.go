@@ -98,7 +98,7 @@ func Summarize(s lab.Snapshot) Summary {
 	if s.Traffic.Enabled {
 		t := s.Traffic
 		ts := &TrafficSummary{Sent: t.Sent, Answered: t.Answered, Failed: t.Failed, InFlight: t.InFlight,
-			ByStatus: map[string]int64{}, ByReason: t.ByReason, Rate: t.AchievedRate}
+			ByStatus: map[string]int64{}, ByReason: t.ByReason, Rate: t.MeanRate}
 		for code, n := range t.ByStatus {
 			ts.ByStatus[fmt.Sprint(code)] = n
 		}

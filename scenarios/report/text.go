@@ -93,6 +93,9 @@ func writePhaseText(ew *errWriter, ph Phase) {
 	ew.printf("\n-- phase %s: %s to %s; %d sent, %d answered, %d failed; latency p50 %s, p99 %s\n",
 		ph.Name, shortDur(time.Duration(ph.Start)), shortDur(time.Duration(ph.Start+ph.Duration)),
 		t.Sent, t.Answered, t.Failed, shortDur(time.Duration(t.P50)), shortDur(time.Duration(t.P99)))
+	if t.Warning != "" {
+		ew.printf("   warning: %s\n", t.Warning)
+	}
 	if len(t.ByStatus) > 0 {
 		ew.printf("   status: %s\n", counts(t.ByStatus))
 	}

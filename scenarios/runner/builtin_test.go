@@ -30,9 +30,15 @@ func TestBuiltins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := Run(context.Background(), sc, Options{})
+			// the callback keeps unguarded state, as lblab run's progress
+			// bar does: Run must call it one call at a time (-race checks)
+			calls := 0
+			rep, err := Run(context.Background(), sc, Options{Progress: func(Progress) { calls++ }})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if calls == 0 {
+				t.Error("no progress was reported")
 			}
 			if !rep.Passed {
 				var b bytes.Buffer

@@ -128,14 +128,10 @@ func (c *collector) onLog(r *proxy.LogRecord) {
 		rec.Server = r.Server
 	}
 	rec.Group = c.sc.Phases[c.phase].GroupOf(rec.Client)
-	total := r.Ta
 	if r.TCP {
-		total = r.Tt
 		rec.Status = -1
 	}
-	if total > 0 {
-		rec.Duration = time.Duration(total) * time.Millisecond
-	}
+	rec.Duration = r.Elapsed // exact: the log's Ta/Tt are whole milliseconds
 	c.records = append(c.records, rec)
 }
 

@@ -38,6 +38,9 @@ func buildPhase(d *Data, i int, pe PhaseEnd) report.Phase {
 	t := pe.Snapshot.Traffic
 	rp.Traffic = report.Traffic{Sent: t.Sent, Answered: t.Answered, Failed: t.Failed,
 		ByStatus: map[string]int64{}, ByReason: map[string]int64{}}
+	if t.Skipped > 0 || t.Behind {
+		rp.Traffic.Warning = fmt.Sprintf("the generator could not keep the rate at this speed (%d arrivals skipped): lower --speed", t.Skipped)
+	}
 	for code, n := range t.ByStatus {
 		rp.Traffic.ByStatus[strconv.Itoa(code)] = n
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/lblab/lblab/lab"
@@ -22,11 +21,6 @@ type player struct {
 	col *collector // nil: nothing is measured
 	// onPhase, if set, is told when a phase starts, for progress.
 	onPhase func(i int)
-	// swap, if set, is held while the traffic is replaced: lab.Snapshot
-	// reads the generator's config without the lab's lock, so the sampler
-	// must not take a snapshot while StartTraffic swaps it (a lab race,
-	// reported; this keeps the runner clean under -race until it is fixed).
-	swap *sync.Mutex
 }
 
 // errCanceled says the run was stopped from outside (ctrl+c, a new
@@ -60,13 +54,7 @@ func (p *player) playPhase(ctx context.Context, i int) (PhaseEnd, error) {
 		tc.OnResult = p.col.onResult(i, end.Start)
 	}
 	p.l.Announce(fmt.Sprintf("phase %s: %s", ph.Name, ph.Describe()))
-	if p.swap != nil {
-		p.swap.Lock()
-	}
 	err := p.l.StartTraffic(tc)
-	if p.swap != nil {
-		p.swap.Unlock()
-	}
 	if err != nil {
 		return end, fmt.Errorf("phase %s: %v", ph.Name, err)
 	}

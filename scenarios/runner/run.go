@@ -36,7 +36,7 @@ type Options struct {
 	// Out receives the lab's notes as they happen; nil discards them.
 	Out io.Writer
 	// Progress, if set, is called when a variant or phase starts and
-	// about ten times a real second meanwhile.
+	// about ten times a real second meanwhile, one call at a time.
 	Progress func(Progress)
 }
 
@@ -72,8 +72,11 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*report.Repo
 	rep := &report.Report{Schema: report.Schema, Scenario: sc.Name, Title: sc.Title, Notes: sc.Notes, Speed: speed}
 	est := estimate(sc)
 	var done time.Duration
+	var progressMu sync.Mutex // the phase loop and the sampler both report
 	for _, v := range sc.Variants {
 		d, err := runVariant(ctx, sc, v, speed, opts, func(labDone time.Duration, phase string) {
+			progressMu.Lock()
+			defer progressMu.Unlock()
 			if opts.Progress != nil {
 				opts.Progress(Progress{Scenario: sc.Name, Variant: v.Name, Phase: phase,
 					Done: done + labDone, Total: est * time.Duration(len(sc.Variants))})
@@ -126,7 +129,7 @@ func runVariant(ctx context.Context, sc *scenario.Scenario, v *scenario.Variant,
 	}
 	defer l.Close()
 	d := &Data{Scenario: sc, Variant: v.Name, Start: l.Clock().Now(), Notes: l.Notes()}
-	p := &player{l: l, sc: sc, clk: l.Clock(), col: col, swap: &sync.Mutex{}}
+	p := &player{l: l, sc: sc, clk: l.Clock(), col: col}
 	var phase atomic.Value // the phase's name, read by the sampler
 	phase.Store("")
 	p.onPhase = func(i int) {
@@ -137,7 +140,7 @@ func runVariant(ctx context.Context, sc *scenario.Scenario, v *scenario.Variant,
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
-		sample(sctx, l, col, d.Start, p.swap, func(t time.Duration) { progress(t, phase.Load().(string)) })
+		sample(sctx, l, col, d.Start, func(t time.Duration) { progress(t, phase.Load().(string)) })
 	}()
 	for i := range sc.Phases {
 		end, err := p.playPhase(ctx, i)
@@ -160,7 +163,7 @@ func runVariant(ctx context.Context, sc *scenario.Scenario, v *scenario.Variant,
 
 // sample takes a snapshot several times per lab second (at most every
 // 25 ms of real time) for the in-flight charts, and reports progress.
-func sample(ctx context.Context, l *lab.Lab, col *collector, start time.Time, swap *sync.Mutex, progress func(time.Duration)) {
+func sample(ctx context.Context, l *lab.Lab, col *collector, start time.Time, progress func(time.Duration)) {
 	period := max(l.Clock().Real(250*time.Millisecond), 25*time.Millisecond)
 	t := time.NewTicker(period)
 	defer t.Stop()
@@ -172,10 +175,7 @@ func sample(ctx context.Context, l *lab.Lab, col *collector, start time.Time, sw
 		case <-t.C:
 		}
 		at := l.Clock().Since(start)
-		swap.Lock()
-		snap := l.Snapshot()
-		swap.Unlock()
-		col.sample(at, snap)
+		col.sample(at, l.Snapshot())
 		if time.Since(last) >= 100*time.Millisecond {
 			last = time.Now()
 			progress(at)
