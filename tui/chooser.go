@@ -8,31 +8,36 @@ import (
 )
 
 // chooserModel is the small algorithm menu (A): the nine algorithms by
-// number, the current one marked.
+// number, the current one marked; on a TCP backend those that need HTTP
+// are shown but the cursor passes them by.
 type chooserModel struct {
 	cursor int
 }
 
 func (m *model) openChooser() tea.Cmd {
-	_, spec, ok := m.currentSpec()
+	_, spec, tcp, ok := m.currentSpec()
 	if !ok {
 		return m.fail("no backend to change")
 	}
 	m.chooser.cursor = max(0, algoIndex(spec))
+	if tcp && needsHTTP(m.chooser.cursor) {
+		m.chooser.cursor = nextChoice(m.chooser.cursor, 1, true)
+	}
 	m.overlay = chooserOverlay
 	return nil
 }
 
 func (m *model) chooserKey(msg tea.KeyPressMsg) tea.Cmd {
+	_, _, tcp, _ := m.currentSpec()
 	switch {
 	case key.Matches(msg, m.keys.Close), key.Matches(msg, m.keys.AlgoChooser):
 		m.overlay = noOverlay
 	case key.Matches(msg, m.keys.Quit):
-		return m.quit()
+		return tea.Quit
 	case key.Matches(msg, m.keys.Up):
-		m.chooser.cursor = (m.chooser.cursor + len(algoChoices) - 1) % len(algoChoices)
+		m.chooser.cursor = nextChoice(m.chooser.cursor, -1, tcp)
 	case key.Matches(msg, m.keys.Down):
-		m.chooser.cursor = (m.chooser.cursor + 1) % len(algoChoices)
+		m.chooser.cursor = nextChoice(m.chooser.cursor, 1, tcp)
 	case key.Matches(msg, m.keys.AlgoPick):
 		m.overlay = noOverlay
 		return m.pickAlgo(digit(msg))
@@ -44,7 +49,7 @@ func (m *model) chooserKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (c chooserModel) view(m *model, f *frame, w, h int) []string {
-	be, spec, _ := m.currentSpec()
+	be, spec, tcp, _ := m.currentSpec()
 	cur := algoIndex(spec)
 	lines := []string{rule(f.th, "algorithm for "+be+" · 1-9 or enter · esc close", w)}
 	for i := range algoChoices {
@@ -53,8 +58,12 @@ func (c chooserModel) view(m *model, f *frame, w, h int) []string {
 			mark = "› "
 		}
 		line := mark + strconv.Itoa(i+1) + "  " + algoLabel(i)
-		if i == cur {
+		switch {
+		case i == cur:
 			line += "  ● current"
+		case tcp && needsHTTP(i):
+			lines = append(lines, f.th.faint.Render(line+"  needs HTTP: "+be+" is in TCP mode"))
+			continue
 		}
 		if i == c.cursor {
 			line = f.th.bold.Render(line)

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lblab/lblab/proxy"
 	"github.com/lblab/lblab/proxy/balance"
 )
 
@@ -45,16 +47,25 @@ func digit(msg tea.KeyPressMsg) int {
 }
 
 // currentSpec is the selected backend's algorithm, the one the user last
-// asked for when a snapshot does not show it yet.
-func (m *model) currentSpec() (string, balance.Spec, bool) {
+// asked for when a snapshot does not show it yet, and whether the
+// backend is in TCP mode.
+func (m *model) currentSpec() (name string, spec balance.Spec, tcp, ok bool) {
 	b := m.sel.backend(&m.snap)
 	if b == nil {
-		return "", balance.Spec{}, false
+		return "", balance.Spec{}, false, false
 	}
+	spec = b.Balance
 	if c, ok := m.pending["algo/"+b.Name]; ok {
-		return b.Name, c.val.(balance.Spec), true
+		spec = c.val.(balance.Spec)
 	}
-	return b.Name, b.Balance, true
+	return b.Name, spec, b.Mode == proxy.TCP, true
+}
+
+// needsHTTP reports whether choice i reads the HTTP request (uri, hdr,
+// url_param), which a TCP backend has not: the lab refuses those there.
+func needsHTTP(i int) bool {
+	s, err := balance.ParseBalance(algoChoices[i])
+	return err == nil && s.L7()
 }
 
 // algoIndex is the position of spec's algorithm in algoChoices.
@@ -67,23 +78,55 @@ func algoIndex(spec balance.Spec) int {
 	return -1
 }
 
+// cycleAlgo moves to the next algorithm the backend can use.
 func (m *model) cycleAlgo() tea.Cmd {
-	_, spec, ok := m.currentSpec()
+	_, spec, tcp, ok := m.currentSpec()
 	if !ok {
 		return m.fail("no backend to change")
 	}
-	return m.pickAlgo((algoIndex(spec) + 1) % len(algoChoices))
+	return m.pickAlgo(nextChoice(algoIndex(spec), 1, tcp))
+}
+
+// tcpChoices names the keys of the algorithms a TCP backend can use:
+// "1, 2, 3, 4, 5 or 7".
+func tcpChoices() string {
+	var keys []string
+	for i := range algoChoices {
+		if !needsHTTP(i) {
+			keys = append(keys, strconv.Itoa(i+1))
+		}
+	}
+	if len(keys) < 2 {
+		return strings.Join(keys, "")
+	}
+	return strings.Join(keys[:len(keys)-1], ", ") + " or " + keys[len(keys)-1]
+}
+
+// nextChoice is the algorithm after (dir 1) or before (dir -1) choice i,
+// wrapping around, skipping those a TCP backend cannot use.
+func nextChoice(i, dir int, tcp bool) int {
+	n := len(algoChoices)
+	for range n {
+		i = ((i+dir)%n + n) % n
+		if !tcp || !needsHTTP(i) {
+			return i
+		}
+	}
+	return i
 }
 
 // pickAlgo switches the selected backend to algoChoices[i], keeping its
 // hash type.
 func (m *model) pickAlgo(i int) tea.Cmd {
-	be, cur, ok := m.currentSpec()
+	be, cur, tcp, ok := m.currentSpec()
 	if !ok {
 		return m.fail("no backend to change")
 	}
 	if i < 0 || i >= len(algoChoices) {
 		return nil
+	}
+	if tcp && needsHTTP(i) {
+		return m.fail("%s needs HTTP, and %s is in TCP mode: choose %s", algoLabel(i), be, tcpChoices())
 	}
 	spec, err := balance.ParseBalance(algoChoices[i])
 	if err != nil {
@@ -115,7 +158,7 @@ func (m *model) setAlgo(be string, spec balance.Spec, withHash bool) tea.Cmd {
 // toggleHash flips map-based and consistent, keeping the hash function;
 // the words go through the hash-type parser so its defaults apply.
 func (m *model) toggleHash() tea.Cmd {
-	be, spec, ok := m.currentSpec()
+	be, spec, _, ok := m.currentSpec()
 	if !ok {
 		return m.fail("no backend to change")
 	}

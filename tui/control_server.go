@@ -42,19 +42,21 @@ func (m *model) toggleApp() tea.Cmd {
 	if c, ok := m.pending["run/"+app.Name]; ok {
 		running = c.val.(bool)
 	}
-	name := app.Name
+	// the command runs on another goroutine: it gets copies, never a
+	// pointer into the snapshot the UI goroutine owns
+	name, srv := app.Name, s.Name
 	m.expect("run/"+name, !running)
 	return m.labCmd(func(l Lab) doneMsg {
 		if running {
 			if err := l.StopApp(name); err != nil {
 				return doneMsg{err: fmt.Errorf("cannot stop %s: %w", name, err)}
 			}
-			return doneMsg{text: "stopped " + name + "; health checks will mark " + s.Name + " DOWN"}
+			return doneMsg{text: "stopped " + name + "; health checks will mark " + srv + " DOWN"}
 		}
 		if err := l.StartApp(name); err != nil {
 			return doneMsg{err: fmt.Errorf("cannot start %s: %w", name, err)}
 		}
-		return doneMsg{text: "started " + name + "; health checks will mark " + s.Name + " UP"}
+		return doneMsg{text: "started " + name + "; health checks will mark " + srv + " UP"}
 	})
 }
 

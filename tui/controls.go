@@ -16,6 +16,8 @@ type doneMsg struct {
 	err  error
 	// opened is set by the picker's command: the lab now runs that scenario.
 	opened string
+	// ticket is the command's place in the order they were issued.
+	ticket int64
 }
 
 // labCmd runs f against the lab off the UI goroutine, after every command
@@ -26,7 +28,7 @@ func (m *model) labCmd(f func(l Lab) doneMsg) tea.Cmd {
 	prev, mine := m.lastCmd, make(chan struct{})
 	m.lastCmd = mine
 	m.issued++
-	ref := m.ref
+	ref, ticket := m.ref, m.issued
 	return func() tea.Msg {
 		defer close(mine)
 		select {
@@ -40,6 +42,7 @@ func (m *model) labCmd(f func(l Lab) doneMsg) tea.Cmd {
 		}
 		defer ref.release()
 		msg := f(l)
+		msg.ticket = ticket
 		ref.applied.Add(1)
 		return msg
 	}
@@ -60,20 +63,23 @@ func (m *model) onDone(msg doneMsg) tea.Cmd {
 		m.logs = nil
 	}
 	if msg.err != nil {
-		m.status.set(msg.err.Error(), true, m.statusTTL())
+		// the lab refused: what the command expected will not come, and
+		// must not be the base of the next key (rate down from a refused 0)
+		for k, c := range m.pending {
+			if c.ticket == msg.ticket {
+				delete(m.pending, k)
+			}
+		}
+		m.status.set(msg.err.Error(), true, m.now())
 	} else if msg.text != "" {
-		m.status.set(msg.text, false, m.statusTTL())
+		m.status.set(msg.text, false, m.now())
 	}
 	return nil
 }
 
-func (m *model) statusTTL() int {
-	return int(statusSeconds * 1e9 / m.opts.Refresh)
-}
-
 // fail shows why a control cannot apply, without asking the lab.
 func (m *model) fail(format string, args ...any) tea.Cmd {
-	m.status.set(fmt.Sprintf(format, args...), true, m.statusTTL())
+	m.status.set(fmt.Sprintf(format, args...), true, m.now())
 	return nil
 }
 
@@ -81,7 +87,7 @@ func (m *model) fail(format string, args ...any) tea.Cmd {
 // dashboard's controls.
 func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
-		return m.quit()
+		return tea.Quit
 	}
 	switch m.overlay {
 	case pickerOverlay:
@@ -91,35 +97,36 @@ func (m *model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case helpOverlay, notesOverlay:
 		switch {
 		case key.Matches(msg, m.keys.Quit):
-			return m.quit()
+			return tea.Quit
 		case key.Matches(msg, m.keys.Close),
 			m.overlay == helpOverlay && key.Matches(msg, m.keys.Help),
 			m.overlay == notesOverlay && key.Matches(msg, m.keys.Notes):
 			m.overlay = noOverlay
-		case m.overlay == notesOverlay && key.Matches(msg, m.keys.Up):
-			m.notes.scroll(-1)
-		case m.overlay == notesOverlay && key.Matches(msg, m.keys.Down):
-			m.notes.scroll(1)
 		case key.Matches(msg, m.keys.Up):
-			m.helpTop = max(0, m.helpTop-1)
+			m.scroll(-1)
 		case key.Matches(msg, m.keys.Down):
-			m.helpTop++
+			m.scroll(1)
 		}
 		return nil
 	}
 	return m.dashboardKey(msg)
 }
 
-func (m *model) quit() tea.Cmd {
-	m.quitting = true
-	return tea.Quit
+// scroll moves the open overlay's text by d lines, within its range.
+func (m *model) scroll(d int) {
+	if m.overlay == notesOverlay {
+		m.notes.top += d
+	} else {
+		m.helpTop += d
+	}
+	m.clampScroll()
 }
 
 func (m *model) dashboardKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.overlay, m.helpTop = helpOverlay, 0
 	case key.Matches(msg, k.Close):

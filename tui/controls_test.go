@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/lblab/lblab/lab"
 	"github.com/lblab/lblab/proxy"
 	"github.com/lblab/lblab/proxy/balance"
@@ -272,28 +274,34 @@ func TestPickerErrors(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
+	quits := func(cmd tea.Cmd) bool {
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
 	for _, k := range []string{"q", "ctrl+c"} {
 		m := newDirect(t, trioLab(), Options{}, 100, 30)
-		if _, cmd := m.Update(keyMsg(k)); cmd == nil || !m.quitting {
+		if _, cmd := m.Update(keyMsg(k)); !quits(cmd) {
 			t.Errorf("%s does not quit", k)
 		}
 	}
 	// ctrl+c quits from an overlay too
-	m := newDirect(t, trioLab(), Options{}, 100, 30)
-	press(m, "?")
-	if _, cmd := m.Update(keyMsg("ctrl+c")); cmd == nil || !m.quitting {
-		t.Error("ctrl+c does not quit from the help")
+	for _, ov := range []string{"?", "A", "i"} {
+		m := newDirect(t, trioLab(), Options{}, 100, 30)
+		press(m, ov)
+		if _, cmd := m.Update(keyMsg("ctrl+c")); !quits(cmd) {
+			t.Errorf("ctrl+c does not quit from overlay %s", ov)
+		}
 	}
 }
 
-// The program ends on q, and Run's caller gets control back.
+// The program ends on q by itself, and Run's caller gets control back.
 func TestQuitProgram(t *testing.T) {
 	tm := startProgram(t, trioLab(), Options{NoColor: true}, 100, 30)
 	tm.Send(keyMsg("q"))
-	m := finalModelWait(t, tm)
-	if !m.quitting {
-		t.Fatal("the program ended without q")
-	}
+	finalModelWait(t, tm)
 }
 
 // aclLab is Ep 4's ACL frontend: four backends of one server each, rules
@@ -373,5 +381,169 @@ func TestLabRefClose(t *testing.T) {
 	<-closed
 	if _, _, ok := ref.acquire(); ok {
 		t.Fatal("a call started after close")
+	}
+}
+
+// tcpLab is the trio behind a TCP backend.
+func tcpLab() *fakeLab {
+	f := trioLab()
+	f.snap.Backends[0].Mode = proxy.TCP
+	f.snap.Frontends[0].Mode = proxy.TCP
+	return f
+}
+
+// On a TCP backend, a and A never offer what the lab refuses there (uri,
+// hdr, url_param need HTTP), and their numbers say why without asking the
+// lab.
+func TestAlgoOnTCPBackend(t *testing.T) {
+	f := tcpLab()
+	m := newDirect(t, f, Options{NoColor: true}, 120, 40)
+	for range 8 {
+		press(m, "a")
+	}
+	want := []string{
+		"SetAlgo servers balance static-rr hash-type map-based",
+		"SetAlgo servers balance leastconn hash-type map-based",
+		"SetAlgo servers balance first hash-type map-based",
+		"SetAlgo servers balance source hash-type map-based",
+		"SetAlgo servers balance random hash-type map-based",
+		"SetAlgo servers balance roundrobin hash-type map-based",
+		"SetAlgo servers balance static-rr hash-type map-based",
+		"SetAlgo servers balance leastconn hash-type map-based",
+	}
+	if got := f.Calls(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("a on a TCP backend: calls\n%q\nwant\n%q", got, want)
+	}
+
+	f = tcpLab()
+	m = newDirect(t, f, Options{NoColor: true}, 120, 40)
+	for _, k := range []string{"6", "8", "9"} {
+		press(m, k)
+	}
+	if len(f.Calls()) != 0 {
+		t.Fatalf("6, 8, 9 on a TCP backend reached the lab: %q", f.Calls())
+	}
+	if l := lineWith(screen(m), "✗"); !strings.Contains(l, "url_param(id) needs HTTP, and servers is in TCP mode: choose 1, 2, 3, 4, 5 or 7") {
+		t.Errorf("status line = %q", l)
+	}
+
+	// the chooser marks them and its cursor passes them by: from source (5)
+	// down is random (7), then roundrobin (1); up is random again
+	press(m, "5", "A")
+	s := screen(m)
+	if l := lineWith(s, "6  uri"); !strings.Contains(l, "needs HTTP") {
+		t.Errorf("chooser line for uri = %q", l)
+	}
+	press(m, "down")
+	if m.chooser.cursor != 6 {
+		t.Fatalf("chooser cursor after down from source: %d, want 6 (random)", m.chooser.cursor)
+	}
+	press(m, "down") // past hdr and url_param to roundrobin
+	if m.chooser.cursor != 0 {
+		t.Fatalf("chooser cursor: %d, want 0 (roundrobin)", m.chooser.cursor)
+	}
+	press(m, "up", "enter")
+	calls := f.Calls()
+	if got := calls[len(calls)-1]; got != "SetAlgo servers balance random hash-type map-based" {
+		t.Fatalf("last call %q", got)
+	}
+}
+
+// The ladders stop above 0 (the lab refuses a rate of 0 and no client;
+// pausing is space), with a message that says so.
+func TestTrafficLadderMinimum(t *testing.T) {
+	f := labWith(3, 1, 0)
+	f.snap.Traffic.Clients = 1
+	m := newDirect(t, f, Options{NoColor: true}, 120, 40)
+	press(m, "-")
+	if l := lineWith(screen(m), "✗"); !strings.Contains(l, "traffic rate is at its minimum (1.0/s); space pauses") {
+		t.Errorf("- at 1/s: status %q", l)
+	}
+	press(m, "<")
+	if l := lineWith(screen(m), "✗"); !strings.Contains(l, "clients are at their minimum (1); space pauses") {
+		t.Errorf("< at 1 client: status %q", l)
+	}
+	if len(f.Calls()) != 0 {
+		t.Errorf("calls %q, want none", f.Calls())
+	}
+	f.snap.Traffic.Rate, f.snap.Traffic.Clients = 2, 2
+	m = newDirect(t, f, Options{NoColor: true}, 120, 40)
+	press(m, "-", "<")
+	if want := []string{"SetRate 1", "SetClients 1"}; !reflect.DeepEqual(f.Calls(), want) {
+		t.Errorf("calls %q, want %q", f.Calls(), want)
+	}
+}
+
+// A command the lab refuses leaves nothing pending behind: the next key
+// starts from what the lab really has.
+func TestRefusedCommandNotPending(t *testing.T) {
+	f := trioLab()
+	f.setErr("SetRate", errors.New("boom"))
+	m := newDirect(t, f, Options{NoColor: true}, 120, 40)
+	press(m, "+") // refused: the rate stays 10
+	if _, ok := m.pending["rate"]; ok {
+		t.Fatalf("a refused rate is still pending: %v", m.pending)
+	}
+	f.setErr("SetRate", nil)
+	press(m, "+")
+	want := []string{"SetRate 20", "SetRate 20"}
+	if got := f.Calls(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+}
+
+// In a closed loop the clients set the pace: + and - say so and leave the
+// lab alone; > and < still work.
+func TestClosedLoopRateKeys(t *testing.T) {
+	f := trioLab()
+	f.snap.Traffic.Mode, f.snap.Traffic.Rate = "closed", 0
+	m := newDirect(t, f, Options{NoColor: true}, 120, 40)
+	press(m, "+")
+	if l := lineWith(screen(m), "✗"); !strings.Contains(l, "closed-loop traffic") || !strings.Contains(l, "> and < change the clients") {
+		t.Errorf("status %q", l)
+	}
+	press(m, "-", ">")
+	if want := []string{"SetClients 15"}; !reflect.DeepEqual(f.Calls(), want) {
+		t.Errorf("calls %q, want %q", f.Calls(), want)
+	}
+}
+
+// The command a key issues carries its own copy of the names it reports:
+// it runs on another goroutine while the UI goroutine owns the snapshot.
+func TestCommandCopiesNames(t *testing.T) {
+	f := trioLab()
+	m := newDirect(t, f, Options{NoColor: true}, 120, 40)
+	_, cmd := m.Update(keyMsg("s"))
+	// what a later snapshot could do to the memory the key read from
+	m.snap.Backends[0].Servers[0].Name = "changed"
+	msg := cmd().(doneMsg)
+	if !strings.Contains(msg.text, "will mark server1 DOWN") {
+		t.Fatalf("the command read the snapshot after the key: %q", msg.text)
+	}
+}
+
+// A status message goes after its time in real time, through the status
+// tick, even when the lab stalls and no snapshot arrives.
+func TestStatusExpiresWithoutSnapshots(t *testing.T) {
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	m := newDirect(t, trioLab(), Options{NoColor: true}, 120, 40)
+	m.now = func() time.Time { return now }
+	press(m, "[", "[") // weight 0, then a refusal without the lab
+	msg := "cannot lower server1's weight"
+	if !strings.Contains(screen(m), msg) {
+		t.Fatalf("no message:\n%s", screen(m))
+	}
+	now = now.Add(statusFor - time.Millisecond)
+	m.Update(statusTickMsg{})
+	if !strings.Contains(screen(m), msg) {
+		t.Fatal("the message went before its time")
+	}
+	now = now.Add(time.Millisecond)
+	_, next := m.Update(statusTickMsg{})
+	if strings.Contains(screen(m), msg) {
+		t.Fatal("the message stays after its time")
+	}
+	if next == nil {
+		t.Fatal("the status tick does not go on")
 	}
 }

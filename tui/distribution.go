@@ -23,15 +23,11 @@ func (distPane) view(f *frame, w, h int) []string {
 	if f.snap.Window > 0 {
 		window = "last " + fmtElapsed(f.snap.Window)
 	}
-	nameW := 6
-	for i := range b.Servers {
-		nameW = max(nameW, width(b.Servers[i].Name))
-	}
-	nameW = min(nameW, 16)
+	nameW := nameWidth(b.Servers, 6)
 	// name, then two "bar pct" halves split by " │ "
 	half := (w - nameW - 1 - 3) / 2
 	barW := max(half-7, 1)
-	lines := []string{rule(f.th, "share · "+b.Name+": since start │ "+window, w)}
+	lines := []string{rule(f.th, "share · "+b.Name+": since reset │ "+window, w)}
 	sep := f.th.faint.Render(" │ ")
 	for si := range b.Servers {
 		if len(lines) >= h {

@@ -8,10 +8,10 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// graphPane plots the selected backend's active connections per server
-// over the last minute (asciigraph, one series per server in its colour),
-// and, when there is room, a sparkline of each server's requests per
-// second.
+// graphPane plots what is in flight on each server of the selected
+// backend (the table's cur: requests, or connections in TCP mode) over the
+// last minute (asciigraph, one series per server in its colour), and,
+// when there is room, a sparkline of each server's requests per second.
 type graphPane struct{}
 
 // graphSeconds is how much of each series is plotted.
@@ -31,13 +31,15 @@ func (p graphPane) view(f *frame, w, h int) []string {
 		return nil
 	}
 	n := len(b.Servers)
+	legend := p.legend(f, w)
 	sparks := 0
-	if h >= 1+5+1+n {
+	if h >= 1+5+len(legend)+n {
 		sparks = n
 	}
-	lines := []string{rule(f.th, "active connections · "+b.Name+" · last "+strconv.Itoa(graphSeconds)+"s", w)}
-	lines = append(lines, p.plot(f, w, h-2-sparks)...)
-	lines = append(lines, p.legend(f, w))
+	// the backend's name last: it is what a narrow pane can best lose
+	lines := []string{rule(f.th, "in flight · last "+strconv.Itoa(graphSeconds)+"s · "+b.Name, w)}
+	lines = append(lines, p.plot(f, w, h-1-len(legend)-sparks)...)
+	lines = append(lines, legend...)
 	for si := 0; si < sparks; si++ {
 		lines = append(lines, p.spark(f, si, w))
 	}
@@ -50,22 +52,16 @@ func (graphPane) plot(f *frame, w, h int) []string {
 	data := make([][]float64, 0, len(b.Servers))
 	colors := make([]asciigraph.AnsiColor, 0, len(b.Servers))
 	chars := make([]asciigraph.CharSet, 0, len(b.Servers))
+	series := make([][]float64, len(b.Servers))
 	longest, top := 0, 1.0
 	for si := range b.Servers {
-		s := b.Servers[si].ConnSeries
-		if len(s) > graphSeconds {
-			s = s[len(s)-graphSeconds:]
-		}
-		longest = max(longest, len(s))
+		series[si] = lastN(b.Servers[si].ConnSeries, graphSeconds)
+		longest = max(longest, len(series[si]))
 	}
 	if longest < 2 || h < 2 {
 		return []string{f.th.faint.Render("collecting…")}
 	}
-	for si := range b.Servers {
-		s := b.Servers[si].ConnSeries
-		if len(s) > graphSeconds {
-			s = s[len(s)-graphSeconds:]
-		}
+	for si, s := range series {
 		// right-align the series: the last value is now for every server
 		row := make([]float64, longest)
 		off := longest - len(s)
@@ -107,22 +103,28 @@ func (graphPane) plot(f *frame, w, h int) []string {
 	return strings.Split(asciigraph.PlotMany(data, opts...), "\n")
 }
 
-// legend names the series: the servers in their colours (or tags).
-func (graphPane) legend(f *frame, w int) string {
+// legend names the series: the servers in their colours (or tags), each
+// with what it has in flight now. It takes more lines rather than cut an
+// entry off: two spaces between entries when they fit on one line, one
+// when that makes them fit, else as many lines as it takes.
+func (graphPane) legend(f *frame, w int) []string {
 	b := f.sel.backend(f.snap)
-	var sb strings.Builder
+	entries := make([]string, len(b.Servers))
 	for si := range b.Servers {
-		if si > 0 {
-			sb.WriteString("  ")
-		}
-		mark := "■"
+		label := "■ " + b.Servers[si].Name
 		if f.th.noColor {
-			mark = tag(si)
+			label = tag(si) + ":" + b.Servers[si].Name // the plot's mark, not a count
 		}
-		sb.WriteString(f.paint(f.sel.bi, si, mark+" "+b.Servers[si].Name))
-		sb.WriteString(f.th.faint.Render(" " + strconv.FormatInt(b.Servers[si].Cur, 10)))
+		entries[si] = f.paint(f.sel.bi, si, label) +
+			f.th.faint.Render(" "+strconv.FormatInt(b.Servers[si].Cur, 10))
 	}
-	return cut(sb.String(), w)
+	lines := wrapEntries("", entries, "  ", 0, w)
+	if len(lines) > 1 {
+		if tight := wrapEntries("", entries, " ", 0, w); len(tight) < len(lines) {
+			lines = tight
+		}
+	}
+	return lines
 }
 
 var sparkBlocks = [...]string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
@@ -131,11 +133,7 @@ var sparkBlocks = [...]string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "
 func (graphPane) spark(f *frame, si, w int) string {
 	b := f.sel.backend(f.snap)
 	s := &b.Servers[si]
-	nameW := 8
-	for i := range b.Servers {
-		nameW = max(nameW, width(b.Servers[i].Name))
-	}
-	nameW = min(nameW, 16)
+	nameW := nameWidth(b.Servers, 8)
 	rate := fmtRate(s.RPS) + "/s"
 	room := w - nameW - 1 - 1 - 8
 	series := s.RPSSeries

@@ -21,6 +21,9 @@ func newDirect(t testing.TB, f *fakeLab, opts Options, w, h int) *model {
 	return m
 }
 
+// resize is the terminal changing size, as the program reports it.
+func resize(m *model, w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) }
+
 // refresh fetches a snapshot now, as the tick would.
 func refresh(m *model) { m.Update(m.fetch(0)()) }
 
@@ -29,13 +32,25 @@ func refresh(m *model) { m.Update(m.fetch(0)()) }
 func press(m *model, keys ...string) {
 	for _, k := range keys {
 		_, cmd := m.Update(keyMsg(k))
-		for cmd != nil {
-			msg := cmd()
-			if msg == nil {
-				break
+		run(m, cmd)
+	}
+}
+
+// run runs cmd and what its messages lead to, batches included, as the
+// program would.
+func run(m *model, cmd tea.Cmd) {
+	for cmd != nil {
+		msg := cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range batch {
+				run(m, c)
 			}
-			_, cmd = m.Update(msg)
+			return
 		}
+		if msg == nil {
+			return
+		}
+		_, cmd = m.Update(msg)
 	}
 }
 

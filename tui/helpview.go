@@ -7,48 +7,74 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// helpView is the ? overlay: every key, in as many columns as the width
-// takes (bubbles/help draws each column), then the numbered algorithms.
+// helpView is the ? overlay, from line helpTop on.
 func (m *model) helpView(w, h int) []string {
+	return scrolled(m.th, m.helpLines(w), m.helpTop, h)
+}
+
+// helpUnits explain what the numbers on screen are counted in.
+var helpUnits = [...]string{
+	"t (since reset) is lab time since the counters were last reset (R); events are stamped the same way.",
+	"×N is the lab speed: lab time runs N times faster; every /s is per lab second.",
+	"cur is what is in flight on a server now (requests; connections in TCP mode), max the most at once.",
+}
+
+// helpLines is the whole help for width w: every key, in as many columns
+// as the width takes (bubbles/help draws each column), the numbered
+// algorithms, then the units.
+func (m *model) helpLines(w int) []string {
 	lines := []string{rule(m.th, "keys · esc or ? to close", w)}
 	var all []key.Binding
 	for _, g := range m.keys.groups() {
 		all = append(all, g...)
 	}
-	m.help.SetWidth(0) // we fit the columns ourselves; help must not cut them
 	var keys string
 	for cols := 4; cols >= 1; cols-- {
-		keys = m.help.FullHelpView(chunk(all, cols))
+		keys = m.full.FullHelpView(chunk(all, cols))
 		if width(firstWidest(keys)) <= w || cols == 1 {
 			break
 		}
 	}
 	lines = append(lines, strings.Split(keys, "\n")...)
 	lines = append(lines, "")
-	var algos strings.Builder
-	algos.WriteString("algorithms:")
+	algos := make([]string, len(algoChoices))
 	for i := range algoChoices {
-		algos.WriteString("  " + m.th.key.Render(strconv.Itoa(i+1)) + " " + algoLabel(i))
+		algos[i] = m.th.key.Render(strconv.Itoa(i+1)) + " " + algoLabel(i)
 	}
-	lines = append(lines, wrapStyled(algos.String(), w)...)
-	return scrolled(m.th, lines, &m.helpTop, h)
+	lines = append(lines, wrapEntries("algorithms:", algos, "  ", 2, w)...)
+	lines = append(lines, "")
+	for _, u := range helpUnits {
+		lines = append(lines, wrap(u, w)...)
+	}
+	return lines
 }
 
 // scrolled shows lines[0] (a title) and as many of the others as fit
-// from *top on, marking that more follows; *top is kept in range.
-func scrolled(t *theme, lines []string, top *int, h int) []string {
+// from top on, marking that more follows.
+func scrolled(t *theme, lines []string, top, h int) []string {
 	if len(lines) <= h {
-		*top = 0
 		return lines
 	}
+	if h < 3 {
+		return lines[:max(h, 0)]
+	}
 	room := h - 2 // the title and the "more" line
-	*top = max(0, min(*top, len(lines)-1-room))
-	out := append([]string{lines[0]}, lines[1+*top:1+*top+room]...)
+	top = clampTop(top, len(lines), h)
+	out := append([]string{lines[0]}, lines[1+top:1+top+room]...)
 	more := "↑/↓ scroll"
-	if *top+room < len(lines)-1 {
+	if top+room < len(lines)-1 {
 		more = "↓ more · " + more
 	}
 	return append(out, t.faint.Render(more))
+}
+
+// clampTop is the first line scrolled can show of n lines in h: past it
+// the screen would not move.
+func clampTop(top, n, h int) int {
+	if n <= h || h < 3 {
+		return 0
+	}
+	return max(0, min(top, n-1-(h-2)))
 }
 
 // chunk splits bindings into n columns of nearly equal length, in order.
@@ -70,24 +96,4 @@ func firstWidest(s string) string {
 		}
 	}
 	return widest
-}
-
-// wrapStyled breaks a line of styled words at spaces to fit w cells.
-func wrapStyled(s string, w int) []string {
-	var out []string
-	line, lw := "", 0
-	for _, word := range strings.Split(s, " ") {
-		ww := width(word)
-		if lw > 0 && lw+1+ww > w {
-			out = append(out, line)
-			line, lw = "", 0
-		}
-		if lw > 0 {
-			line += " "
-			lw++
-		}
-		line += word
-		lw += ww
-	}
-	return append(out, line)
 }

@@ -47,8 +47,10 @@ type Options struct {
 	// Scenarios are offered by the scenario picker (key p).
 	Scenarios []ScenarioInfo
 	// Open restarts the lab on a built-in scenario, for the picker. It
-	// owns the lab's lifecycle: it stops the lab it replaces. Nil
-	// disables the picker.
+	// owns the lab's lifecycle: it stops the lab it replaces. When the new
+	// lab cannot start it may return, with the error, the lab it started
+	// again in its place, which the dashboard then drives. Nil disables
+	// the picker.
 	Open func(name string) (Lab, error)
 	// Refresh is how often a snapshot is pulled; 0 means DefaultRefresh.
 	Refresh time.Duration

@@ -95,14 +95,20 @@ func tag(si int) string {
 // lines it could use, and how to draw it in the lines it gets.
 type block struct {
 	min, want int
-	spare     bool // only drawn in lines no other block wants
-	draw      func(w, h int) []string
+	// squeeze, when above 0, is the fewest lines the block can still say
+	// something useful in: left out for want of min lines, it takes the
+	// lines no other block wanted if there are at least squeeze of them,
+	// rather than leave them blank.
+	squeeze int
+	spare   bool // only drawn in lines no other block wants
+	draw    func(w, h int) []string
 }
 
 // stack lays blocks out top to bottom in exactly h lines of w cells.
 // Blocks get their minimum in priority order (prio lists block indexes)
 // while it fits, the others are left out; then the spare lines go, again
-// in priority order, up to what each wants.
+// in priority order, up to what each wants; then to a left-out block that
+// can squeeze into them, and last to the spare blocks.
 func stack(blocks []block, prio []int, w, h int) []string {
 	alloc := make([]int, len(blocks))
 	left := h
@@ -119,6 +125,12 @@ func stack(blocks []block, prio []int, w, h int) []string {
 				alloc[i] += extra
 				left -= extra
 			}
+		}
+	}
+	for _, i := range prio {
+		if b := blocks[i]; alloc[i] == 0 && !b.spare && b.squeeze > 0 && b.squeeze <= left {
+			alloc[i] = min(b.want, left)
+			left -= alloc[i]
 		}
 	}
 	for _, i := range prio {

@@ -92,7 +92,7 @@ func TestEveryFrameFits(t *testing.T) {
 			refresh(m)
 			for _, w := range widths {
 				for _, h := range heights {
-					m.width, m.height = w, h
+					resize(m, w, h)
 					checkFrame(t, fmt.Sprintf("%s/%s/%dx%d", name, ov, w, h), screen(m), w, h)
 				}
 			}
@@ -122,7 +122,7 @@ func TestTooSmall(t *testing.T) {
 	f := trioLab()
 	m := newDirect(t, f, Options{}, 80, 24)
 	for _, sz := range [][2]int{{MinWidth - 1, MinHeight}, {MinWidth, MinHeight - 1}, {40, 10}, {20, 5}, {1, 1}} {
-		m.width, m.height = sz[0], sz[1]
+		resize(m, sz[0], sz[1])
 		s := screen(m)
 		checkFrame(t, fmt.Sprintf("%dx%d", sz[0], sz[1]), s, sz[0], sz[1])
 		want := fmt.Sprintf("enlarge the terminal to at least %d×%d (now %d×%d)", MinWidth, MinHeight, sz[0], sz[1])
@@ -130,7 +130,7 @@ func TestTooSmall(t *testing.T) {
 			t.Errorf("%dx%d: the message %q is not on screen:\n%s", sz[0], sz[1], want, s)
 		}
 	}
-	m.width, m.height = MinWidth, MinHeight
+	resize(m, MinWidth, MinHeight)
 	if strings.Contains(screen(m), "enlarge") {
 		t.Error("the minimum size itself is refused")
 	}
@@ -149,7 +149,7 @@ func TestNoColor(t *testing.T) {
 				press(m, "[", "[") // a status message (an error) too
 				refresh(m)
 				for _, sz := range [][2]int{{80, 24}, {160, 48}} {
-					m.width, m.height = sz[0], sz[1]
+					resize(m, sz[0], sz[1])
 					s := screen(m)
 					has := strings.Contains(s, "\x1b")
 					if noColor && has {
@@ -255,18 +255,29 @@ func TestServerColours(t *testing.T) {
 // Each kind of placement draws what explains the next pick.
 func TestPlacementKinds(t *testing.T) {
 	names := []string{"server1", "server2", "server3"}
+	staticRR := balance.Spec{Algo: balance.StaticRR}
+	source := balance.Spec{Algo: balance.Source}
 	cases := []struct {
-		name string
-		pl   lab.Placement
-		want []string
+		name   string
+		spec   balance.Spec
+		pl     lab.Placement
+		want   []string
+		absent []string
 	}{
-		{"sequence", lab.Placement{Kind: balance.Sequence, Servers: names, Next: []int{1, 2, 0, -1}},
-			[]string{"next picks: server2 server3 server1 none"}},
-		{"table", lab.Placement{Kind: balance.Table, Servers: names, Map: []int{0, 0, 1, 2}, Next: []int{2}},
-			[]string{"map of 4 slots (hash mod 4):", strings.Repeat("1", 30) + strings.Repeat("2", 15) + strings.Repeat("3", 15), "next picks: server3"}},
-		{"ordering", lab.Placement{Kind: balance.Ordering, Servers: names, Order: []int{1, 2, 0}, Next: []int{1, 1}},
-			[]string{"next picks: server2 server2", " 1. server2  cur 0 · wt 1", " 2. server3  cur 16 · wt 1", " 3. server1  cur 16 · wt 1"}},
-		{"ring", lab.Placement{Kind: balance.Ring, Servers: names,
+		{"sequence", balance.Spec{}, lab.Placement{Kind: balance.Sequence, Servers: names, Next: []int{1, 2, 0, -1}},
+			[]string{"next picks: server2 server3 server1 none"}, nil},
+		{"static-rr table", staticRR, lab.Placement{Kind: balance.Table, Servers: names, Map: []int{0, 0, 1, 2}, Next: []int{2}},
+			[]string{"static-rr map of 4 slots, walked in turn:", strings.Repeat("1", 30) + strings.Repeat("2", 15) + strings.Repeat("3", 15), "next picks: server3"},
+			[]string{"hash"}},
+		{"static-rr table of one slot", staticRR, lab.Placement{Kind: balance.Table, Servers: names, Map: []int{0}, Next: []int{0}},
+			[]string{"static-rr map of 1 slot, walked in turn:"}, []string{"1 slots"}},
+		// a hash has no order of coming picks, whatever the lab puts in Next
+		{"map-based hash table", source, lab.Placement{Kind: balance.Table, Servers: names, Map: []int{0, 0, 1, 2}, Next: []int{2}},
+			[]string{"map of 4 slots; a key goes to slot hash mod 4:", strings.Repeat("1", 30) + strings.Repeat("2", 15) + strings.Repeat("3", 15)},
+			[]string{"next picks", "walked in turn"}},
+		{"ordering", balance.Spec{Algo: balance.LeastConn}, lab.Placement{Kind: balance.Ordering, Servers: names, Order: []int{1, 2, 0}, Next: []int{1, 1}},
+			[]string{"next picks: server2 server2", " 1. server2  cur 0 · wt 1", " 2. server3  cur 16 · wt 1", " 3. server1  cur 16 · wt 1"}, nil},
+		{"ring", balance.Spec{Algo: balance.Source, Hash: balance.HashType{Consistent: true}}, lab.Placement{Kind: balance.Ring, Servers: names,
 			// unsorted on purpose: the dashboard sorts the ring
 			Nodes: []lab.RingNode{{Key: 3 << 30, Server: 2}, {Key: 1 << 30, Server: 0}, {Key: 2 << 30, Server: 1}},
 			Keys:  []lab.KeyPlace{{Key: "127.0.0.1", Hash: 1 << 30, Server: 0}, {Key: "127.0.0.2", Hash: 3 << 30, Server: 2}},
@@ -275,13 +286,14 @@ func TestPlacementKinds(t *testing.T) {
 				// the nearest node owns each column; a tie goes to the earlier node
 				strings.Repeat("1", 23) + strings.Repeat("2", 15) + strings.Repeat("3", 22),
 				strings.Repeat(" ", 15) + "^" + strings.Repeat(" ", 29) + "^",
-				"127.0.0.1 → server1", "127.0.0.2 → server3"}},
+				"127.0.0.1 → server1", "127.0.0.2 → server3"}, []string{"next picks"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := trioLab()
 			c.pl.Backend = "servers"
 			f.place["servers"] = c.pl
+			f.snap.Backends[0].Balance = c.spec
 			m := newDirect(t, f, Options{NoColor: true}, 200, 60)
 			pane := strings.Join(placementPane{}.view(m.frame(), 60, 20), "\n")
 			for _, w := range c.want {
@@ -289,6 +301,144 @@ func TestPlacementKinds(t *testing.T) {
 					t.Errorf("placement lacks %q:\n%s", w, pane)
 				}
 			}
+			for _, a := range c.absent {
+				if strings.Contains(pane, a) {
+					t.Errorf("placement shows %q:\n%s", a, pane)
+				}
+			}
 		})
+	}
+}
+
+// At 80 columns the table keeps p50 (Ep 6's lesson is the median falling
+// from 5 s to milliseconds) and drops p99 first.
+func TestServersKeepMedian(t *testing.T) {
+	m := newDirect(t, trioLab(), Options{NoColor: true}, 80, 24)
+	head := lineWith(screen(m), "  server ")
+	if !strings.Contains(head, "p50") || strings.Contains(head, "p99") {
+		t.Errorf("columns at 80: %q", head)
+	}
+	if l := lineWith(screen(m), "server2 app2"); !strings.Contains(l, "0.4ms") {
+		t.Errorf("server2's median is not shown: %q", l)
+	}
+}
+
+// The graph's title and every legend entry, count included, fit at 80
+// columns, where the graph has half the width.
+func TestGraphFitsAt80(t *testing.T) {
+	for _, noColor := range []bool{true, false} {
+		m := newDirect(t, trioLab(), Options{NoColor: noColor}, 80, 24)
+		s := ansi.Strip(screen(m))
+		if l := lineWith(s, "in flight"); !strings.Contains(l, "in flight · last 60s") {
+			t.Errorf("graph title: %q", l)
+		}
+		for _, e := range []string{"server1 16", "server2 0", "server3 16"} {
+			if !strings.Contains(s, e) {
+				t.Errorf("no colour %v: legend lacks %q:\n%s", noColor, e, s)
+			}
+		}
+	}
+	// more servers than one line holds: the legend takes more lines and
+	// no entry is cut
+	f := labWith(6, 10, 0)
+	m := newDirect(t, f, Options{NoColor: true}, 80, 40)
+	lines := graphPane{}.legend(m.frame(), 38)
+	if len(lines) < 2 {
+		t.Fatalf("six servers' legend on %d line(s): %q", len(lines), lines)
+	}
+	all := strings.Join(lines, "\n")
+	for i := range 6 {
+		if e := tag(i) + ":server" + strconv.Itoa(i+1) + " "; !strings.Contains(all, e) {
+			t.Errorf("legend lacks %q: %q", e, lines)
+		}
+	}
+	if strings.Contains(all, "…") {
+		t.Errorf("legend cut: %q", lines)
+	}
+}
+
+// The help's algorithm list breaks between entries, never inside one
+// ("7 random" stays whole), at every width; and it explains the units.
+func TestHelpAlgorithmsUnbroken(t *testing.T) {
+	for w := MinWidth; w <= 160; w++ {
+		m := newDirect(t, trioLab(), Options{NoColor: true}, w, 24)
+		lines := m.helpLines(w)
+		all := strings.Join(lines, "\n")
+		for i := range algoChoices {
+			entry := strconv.Itoa(i+1) + " " + algoLabel(i)
+			if !strings.Contains(all, entry) {
+				t.Fatalf("width %d: %q split or missing:\n%s", w, entry, all)
+			}
+		}
+		for _, l := range lines {
+			if width(l) > w {
+				t.Fatalf("width %d: help line too wide: %q", w, l)
+			}
+		}
+		joined := strings.Join(strings.Fields(all), " ")
+		for _, u := range []string{"×N is the lab speed: lab time runs N times faster; every /s is per lab second",
+			"t (since reset)", "cur is what is in flight on a server now"} {
+			if !strings.Contains(joined, u) {
+				t.Fatalf("width %d: help lacks %q", w, u)
+			}
+		}
+	}
+}
+
+// At the smallest sizes no line of the body stays blank while a pane was
+// left out for want of room: the placement squeezes into what is left.
+func TestSmallScreenUsesEveryLine(t *testing.T) {
+	for _, sz := range [][2]int{{60, 16}, {60, 17}, {70, 16}, {80, 17}} {
+		m := newDirect(t, trioLab(), Options{NoColor: true}, sz[0], sz[1])
+		lines := strings.Split(screen(m), "\n")
+		body := lines[headerLines : len(lines)-2]
+		for i := len(body) - 1; i >= 0 && strings.TrimSpace(body[i]) == ""; i-- {
+			t.Errorf("%dx%d: body line %d of %d is blank:\n%s", sz[0], sz[1], i+1, len(body), screen(m))
+		}
+		if !strings.Contains(screen(m), "placement · servers") {
+			t.Errorf("%dx%d: no placement:\n%s", sz[0], sz[1], screen(m))
+		}
+	}
+}
+
+// View only reads the model: drawing any state, at any size, leaves the
+// scroll positions and the sizes of the help and the picker as they were.
+func TestViewIsPure(t *testing.T) {
+	f := trioLab()
+	opts := Options{Scenarios: []ScenarioInfo{{"default", "x"}, {"source-hash", "y"}}, Open: func(string) (Lab, error) { return f, nil }}
+	for ov, keys := range overlays {
+		m := newDirect(t, f, opts, 80, 24)
+		press(m, keys...)
+		m.helpTop, m.notes.top = 1000, 1000 // out of range: View must not fix it
+		type state struct{ helpTop, notesTop, helpW, listW, listH int }
+		get := func() state {
+			return state{m.helpTop, m.notes.top, m.help.Width(), m.picker.list.Width(), m.picker.list.Height()}
+		}
+		before := get()
+		_ = screen(m)
+		_ = screen(m)
+		if after := get(); after != before {
+			t.Errorf("%s: View changed the model: %+v, then %+v", ov, before, after)
+		}
+	}
+}
+
+// Scrolling past the end of the help and back takes one key to move: the
+// position is kept in range where the keys are handled.
+func TestHelpScrollBack(t *testing.T) {
+	m := newDirect(t, trioLab(), Options{NoColor: true}, MinWidth, MinHeight)
+	press(m, "?")
+	for range 100 {
+		press(m, "down")
+	}
+	end := screen(m)
+	press(m, "up")
+	if screen(m) == end {
+		t.Fatal("one up after scrolling past the end does not move the help")
+	}
+	// a taller terminal shows more: the position follows
+	resize(m, MinWidth, 40)
+	if m.helpTop != clampTop(m.helpTop, len(m.helpLines(MinWidth)), 40-headerLines-2) {
+		t.Fatalf("helpTop %d out of range after a resize", m.helpTop)
 	}
 }

@@ -20,7 +20,9 @@ type model struct {
 	opts Options
 	keys keyMap
 	th   *theme
-	help help.Model
+	help help.Model // the footer's, as wide as the screen
+	full help.Model // the help overlay's: no width, it fits its columns itself
+	now  func() time.Time
 
 	// The latest snapshot and what was fetched with it.
 	snap     lab.Snapshot
@@ -38,14 +40,13 @@ type model struct {
 	overlay       overlay
 	status        statusLine
 
-	log      logPane
-	notes    notesPane
-	picker   pickerModel
-	chooser  chooserModel
-	helpTop  int           // first line of the help overlay shown
-	issued   int64         // lab commands issued so far
-	lastCmd  chan struct{} // closed when the last issued command is done
-	quitting bool
+	log     logPane
+	notes   notesPane
+	picker  pickerModel
+	chooser chooserModel
+	helpTop int           // first line of the help overlay shown
+	issued  int64         // lab commands issued so far
+	lastCmd chan struct{} // closed when the last issued command is done
 }
 
 // overlay is what covers the panes, if anything.
@@ -127,17 +128,21 @@ func newModel(ctx context.Context, l Lab, opts Options) *model {
 		opts:    opts,
 		keys:    newKeyMap(),
 		help:    help.New(),
+		full:    help.New(),
+		now:     time.Now,
 		pending: map[string]change{},
 		lastCmd: done,
 	}
 	m.th = newTheme(opts.NoColor)
 	m.help.Styles = m.th.helpStyles()
+	m.full.Styles = m.help.Styles
 	return m
 }
 
-// Init asks for the first snapshot at once.
+// Init asks for the first snapshot at once and starts the status line's
+// clock.
 func (m *model) Init() tea.Cmd {
-	return m.fetch(0)
+	return tea.Batch(m.fetch(0), statusTicker())
 }
 
 // snapMsg is one fetch: a snapshot, the selected backend's placement and,
@@ -202,8 +207,11 @@ func hasBackend(s *lab.Snapshot, name string) bool {
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.resize(msg.Width, msg.Height)
 		return m, nil
+	case statusTickMsg:
+		m.status.expire(m.now())
+		return m, statusTicker()
 	case snapMsg:
 		return m, m.onSnapshot(msg)
 	case doneMsg:
@@ -222,6 +230,7 @@ func (m *model) onSnapshot(msg snapMsg) tea.Cmd {
 	if msg.gen != m.ref.currentGen() {
 		return next // a snapshot of the lab the picker replaced
 	}
+	notes := m.snap.Notes
 	m.snap, m.haveSnap = msg.snap, true
 	m.place, m.placeErr, m.placeFor = msg.place, msg.placeErr, msg.placeFor
 	sortRing(m.place.Nodes)
@@ -235,8 +244,33 @@ func (m *model) onSnapshot(msg snapMsg) tea.Cmd {
 		}
 	}
 	m.sel.resolve(&m.snap)
-	m.status.tick()
+	m.status.expire(m.now())
+	if m.snap.Notes != notes { // another lab's
+		m.clampScroll()
+	}
 	return next
+}
+
+// resize is a new terminal size: everything sized by it is set here, so
+// that View only reads the model.
+func (m *model) resize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+	if m.picker.ok {
+		m.picker.list.SetSize(w, max(m.bodyHeight(), 1))
+	}
+	m.clampScroll()
+}
+
+// bodyHeight is the lines between the header and the status line.
+func (m *model) bodyHeight() int { return m.height - headerLines - 2 }
+
+// clampScroll keeps the help's and the notes' first line in range for the
+// current size, so scrolling back from past the end takes one key.
+func (m *model) clampScroll() {
+	h := m.bodyHeight()
+	m.helpTop = clampTop(m.helpTop, len(m.helpLines(m.width)), h)
+	m.notes.top = clampTop(m.notes.top, len(m.notes.lines(m.th, m.snap.Notes, m.width)), h)
 }
 
 // index builds the per-snapshot lookups: colours and apps by name.

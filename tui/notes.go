@@ -26,10 +26,12 @@ func (notesPane) view(f *frame, w, h int) []string {
 	return lines
 }
 
-func (p *notesPane) scroll(d int) { p.top = max(0, p.top+d) }
+// lines is the notes overlay in full for width w.
+func (notesPane) lines(t *theme, notes string, w int) []string {
+	return append([]string{rule(t, "teaching notes · esc close", w)}, wrap(notes, w)...)
+}
 
 // overlay draws the notes over the panes, from line top.
-func (p *notesPane) overlay(f *frame, w, h int) []string {
-	lines := []string{rule(f.th, "teaching notes · esc close", w)}
-	return scrolled(f.th, append(lines, wrap(f.snap.Notes, w)...), &p.top, h)
+func (p notesPane) overlay(f *frame, w, h int) []string {
+	return scrolled(f.th, p.lines(f.th, f.snap.Notes, w), p.top, h)
 }

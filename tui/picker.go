@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
@@ -44,8 +45,14 @@ func (m *model) openPicker() tea.Cmd {
 			cursor = i
 		}
 	}
-	l := list.New(items, list.NewDefaultDelegate(), m.width, max(m.height-4, 4))
+	l := list.New(items, list.NewDefaultDelegate(), m.width, max(m.bodyHeight(), 1))
 	l.Title = "pick a scenario · enter open · / filter · esc close"
+	l.Filter = nameFirstFilter
+	// a steady cursor in the filter: a blinking one redraws the whole
+	// screen twice a second for nothing
+	st := l.FilterInput.Styles()
+	st.Cursor.Blink = false
+	l.FilterInput.SetStyles(st)
 	l.SetShowHelp(false)
 	l.Select(cursor)
 	m.picker = pickerModel{list: l, ok: true}
@@ -91,21 +98,23 @@ func (m *model) pickerUpdate(msg tea.Msg) tea.Cmd {
 // control runs against a lab that is going away.
 func (m *model) open(name string) tea.Cmd {
 	open, ref := m.opts.Open, m.ref
-	m.status.set("opening "+name+"…", false, m.statusTTL())
+	m.status.set("opening "+name+"…", false, m.now())
 	return m.labCmd(func(Lab) doneMsg {
 		nl, err := open(name)
+		if nl != nil {
+			ref.set(nl) // with an error: the lab that took the old one's place
+		}
 		if err != nil {
 			return doneMsg{err: fmt.Errorf("cannot open %s: %w", name, err)}
 		}
-		ref.set(nl)
 		return doneMsg{text: "opened " + name, opened: name}
 	})
 }
 
-// view renders the list in w×h lines; without colour its styling escapes
-// are stripped, as everywhere else on the dashboard.
+// view renders the list (sized by openPicker and resize) in w×h lines;
+// without colour its styling escapes are stripped, as everywhere else on
+// the dashboard.
 func (p *pickerModel) view(t *theme, w, h int) []string {
-	p.list.SetSize(w, h)
 	out := p.list.View()
 	if t.noColor {
 		out = ansi.Strip(out)
@@ -118,4 +127,32 @@ func (p *pickerModel) view(t *theme, w, h int) []string {
 		lines = lines[:h]
 	}
 	return lines
+}
+
+// nameFirstFilter is the picker's filter: scenarios whose name starts
+// with the term come first, in the list's order, so that typing the start
+// of a name and enter opens that one ("sou" is source-hash, though the
+// fuzzy filter ranks "uri-hash … source" higher); the fuzzy matches of
+// the list's default filter follow.
+func nameFirstFilter(term string, targets []string) []list.Rank {
+	lower := strings.ToLower(term)
+	var out []list.Rank
+	first := map[int]bool{}
+	for i, t := range targets {
+		name, _, _ := strings.Cut(t, " ")
+		if lower != "" && strings.HasPrefix(strings.ToLower(name), lower) {
+			idx := make([]int, utf8.RuneCountInString(term))
+			for j := range idx {
+				idx[j] = j
+			}
+			out = append(out, list.Rank{Index: i, MatchedIndexes: idx})
+			first[i] = true
+		}
+	}
+	for _, r := range list.DefaultFilter(term, targets) {
+		if !first[r.Index] {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -63,19 +63,24 @@ func (p placementPane) draw(f *frame, w int) []string {
 		lines = append(lines, f.th.bold.Render(cut(mv.Change+": "+fmtPct(pct)+" of sample keys moved ("+
 			strconv.Itoa(mv.Count)+" of "+strconv.Itoa(mv.Keys)+")", w)))
 	}
+	// a hash sends each key to its own server: there is no order of
+	// coming picks to show, whatever the lab fills Next with
+	hashing := b.Balance.Hashing()
 	switch pl.Kind {
 	case balance.Sequence:
-		lines = append(lines, p.sequence(f, "next picks", pl.Next, owner, w)...)
+		if !hashing {
+			lines = append(lines, p.sequence(f, "next picks", pl.Next, owner, w)...)
+		}
 	case balance.Table:
-		lines = append(lines, cut("map of "+strconv.Itoa(len(pl.Map))+" slots (hash mod "+strconv.Itoa(len(pl.Map))+"):", w))
+		lines = append(lines, cut(tableTitle(len(pl.Map), hashing), w))
 		lines = append(lines, p.strip(f, owner, w, len(pl.Map), func(c int) int {
 			return pl.Map[c*len(pl.Map)/w]
 		}))
-		if len(pl.Next) > 0 {
+		if len(pl.Next) > 0 && !hashing {
 			lines = append(lines, p.sequence(f, "next picks", pl.Next, owner, w)...)
 		}
 	case balance.Ordering:
-		if len(pl.Next) > 0 {
+		if len(pl.Next) > 0 && !hashing {
 			lines = append(lines, p.sequence(f, "next picks", pl.Next, owner, w)...)
 		}
 		lines = append(lines, p.ordering(f, pl, owner, w)...)
@@ -83,6 +88,15 @@ func (p placementPane) draw(f *frame, w int) []string {
 		lines = append(lines, p.ring(f, pl, owner, w)...)
 	}
 	return append(lines, p.keys(f, pl, owner, w)...)
+}
+
+// tableTitle says how a slot map is used: static-rr walks it in turn,
+// map-based hashing picks slot hash mod n.
+func tableTitle(n int, hashing bool) string {
+	if hashing {
+		return "map of " + plural(n, "slot") + "; a key goes to slot hash mod " + strconv.Itoa(n) + ":"
+	}
+	return "static-rr map of " + plural(n, "slot") + ", walked in turn:"
 }
 
 // owners maps the placement's server indexes to the backend's, for
@@ -193,7 +207,7 @@ func (p placementPane) ring(f *frame, pl *lab.Placement, owner []int, w int) []s
 	}
 	nodes := pl.Nodes // sorted by key when the snapshot arrived
 	const span = 1 << 32
-	lines := []string{cut("ring of "+strconv.Itoa(len(nodes))+" nodes, 0 → 2³²:", w)}
+	lines := []string{cut("ring of "+plural(len(nodes), "node")+", 0 → 2³²:", w)}
 	lines = append(lines, p.strip(f, owner, w, len(nodes), func(c int) int {
 		return nearest(nodes, uint32((uint64(c)*span+span/2)/uint64(w)))
 	}))

@@ -52,15 +52,15 @@ const (
 func (serversPane) columnsFor(f *frame, w int) []srvCol {
 	nameW, appW, addrW, statW := 6, 3, 7, 10
 	for i := range f.snap.Backends {
+		nameW = max(nameW, nameWidth(f.snap.Backends[i].Servers, 6))
 		for j := range f.snap.Backends[i].Servers {
 			s := &f.snap.Backends[i].Servers[j]
-			nameW = max(nameW, width(s.Name))
 			appW = max(appW, width(appCell(f, s)))
 			addrW = max(addrW, width(s.Addr))
 			statW = max(statW, width(statusText(s)))
 		}
 	}
-	nameW, appW, addrW, statW = min(nameW, 16), min(appW, 12), min(addrW, 21), min(statW, 16)
+	appW, addrW, statW = min(appW, 12), min(addrW, 21), min(statW, 16)
 	all := []srvCol{
 		{colName, "server", nameW, 0, false},
 		{colApp, "app", appW, 3, false},
@@ -73,8 +73,10 @@ func (serversPane) columnsFor(f *frame, w int) []srvCol {
 		{colLbTot, "lbtot", 7, 8, true},
 		{colShare, "share", shareMinW, 1, false},
 		{colRate, rateTitle(f.snap), 6, 3, true},
-		{colP50, "p50", 6, 6, true},
-		{colP99, "p99", 6, 5, true},
+		// the median before the tail: Ep 6's lesson is the median
+		// falling from 5 s to milliseconds
+		{colP50, "p50", 6, 5, true},
+		{colP99, "p99", 6, 6, true},
 		{colErr, "err", 5, 5, true},
 	}
 	keep := make([]bool, len(all))
@@ -289,7 +291,7 @@ func statusStyle(t *theme, status string) ink {
 	case strings.HasPrefix(status, "MAINT"), strings.HasPrefix(status, "DRAIN"):
 		return t.warn
 	}
-	return t.plain
+	return ink{} // any other status: the terminal's own colour
 }
 
 // appCell is the app behind a server and what the lab made of it:

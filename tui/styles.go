@@ -40,8 +40,8 @@ const (
 type theme struct {
 	noColor bool
 
-	plain, title, faint, bold, key, good, bad, warn, errText ink
-	servers, serversBold                                     [len(serverPalette)]ink
+	faint, bold, key, good, bad, warn, errText ink
+	servers, serversBold                       [len(serverPalette)]ink
 }
 
 // ink is a Lip Gloss style reduced to the escape codes it puts around a
@@ -74,7 +74,6 @@ func newTheme(noColor bool) *theme {
 	}
 	fg := func(c uint8) lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgloss.ANSIColor(c)) }
 	bold := lipgloss.NewStyle().Bold(true)
-	t.title = inkOf(bold)
 	t.faint = inkOf(lipgloss.NewStyle().Faint(true))
 	t.bold = inkOf(bold)
 	t.key = inkOf(fg(33).Bold(true))

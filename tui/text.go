@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lblab/lblab/lab"
 )
 
 // Text helpers. Every pane draws lines that are cut to the width they are
@@ -232,9 +234,9 @@ func rule(t *theme, title string, w int) string {
 	head := "─ " + title + " "
 	hw := width(head)
 	if hw >= w {
-		return t.title.Render(cut(head, w))
+		return t.bold.Render(cut(head, w))
 	}
-	return t.title.Render(head) + t.faint.Render(strings.Repeat("─", w-hw))
+	return t.bold.Render(head) + t.faint.Render(strings.Repeat("─", w-hw))
 }
 
 var eighths = [...]string{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"}
@@ -345,4 +347,59 @@ func fmtSpeed(x float64) string {
 		return ""
 	}
 	return "×" + strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// plural is "1 slot", "3 slots".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// wrapEntries lays entries out on lines of at most w cells, joined by sep,
+// breaking only between entries ("7 random" never splits); head starts
+// the first line and the lines after it are indented by indent spaces.
+// An entry wider than a whole line is cut.
+func wrapEntries(head string, entries []string, sep string, indent, w int) []string {
+	var out []string
+	line, lw, empty := head, width(head), head == ""
+	sw := width(sep)
+	for _, e := range entries {
+		ew := width(e)
+		if !empty && lw+sw+ew > w {
+			out = append(out, cut(line, w))
+			line, lw, empty = strings.Repeat(" ", indent), indent, true
+		}
+		if !empty {
+			line += sep
+			lw += sw
+		}
+		line += e
+		lw += ew
+		empty = false
+	}
+	return append(out, cut(line, w))
+}
+
+// nameWidth is the column width for the names of servers: the longest,
+// at least lo cells and at most maxNameW.
+func nameWidth(servers []lab.Server, lo int) int {
+	w := lo
+	for i := range servers {
+		w = max(w, width(servers[i].Name))
+	}
+	return min(w, maxNameW)
+}
+
+// maxNameW is the widest a server name column gets; longer names are cut
+// in the middle (padName).
+const maxNameW = 16
+
+// lastN is the newest n values of a series.
+func lastN(s []float64, n int) []float64 {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

@@ -39,7 +39,7 @@ func (m *model) render() string {
 		body = m.narrowBody(f, w, bodyH)
 	}
 	out = appendFixed(out, body, w, bodyH)
-	out = append(out, pad(m.status.view(f, w), w), pad(m.footer(w), w))
+	out = append(out, pad(m.status.view(f, w), w), pad(m.footer(), w))
 	return strings.Join(out, "\n")
 }
 
@@ -70,10 +70,17 @@ func (m *model) narrowBody(f *frame, w, h int) []string {
 	rlo, rwant := rulesPane{}.size(f)
 	llo, lwant := m.log.size()
 	nlo, nwant := notesPane{}.size(f, w)
-	bottom := paneBlock(max(glo, plo), max(gwant, pwant, 14), func(_, h int) []string {
+	bottom := paneBlock(max(glo, plo), max(gwant, pwant, 14), func(w, h int) []string {
+		if h < glo {
+			// too short for a graph: the placement alone, across
+			return placementPane{}.view(f, w, h)
+		}
 		return beside(f.th, appendFixed(nil, graphPane{}.view(f, lw, h), lw, h),
 			appendFixed(nil, placementPane{}.view(f, rw, h), rw, h))
 	})
+	if plo > 0 {
+		bottom.squeeze = min(plo, 2) // the placement's title and next picks
+	}
 	blocks := []block{
 		serversBlock(f),
 		paneBlock(rlo, rwant, func(w, h int) []string { return rulesPane{}.view(f, w, h) }),
@@ -119,9 +126,9 @@ func hint(label, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(label), key.WithHelp(label, desc))
 }
 
-// footer is the short key help.
-func (m *model) footer(w int) string {
-	m.help.SetWidth(w)
+// footer is the short key help, as wide as the screen (resize sets the
+// help's width).
+func (m *model) footer() string {
 	var keys []key.Binding
 	switch m.overlay {
 	case noOverlay:
