@@ -177,3 +177,39 @@ func FuzzReadRequest(f *testing.F) {
 		}
 	})
 }
+
+func FuzzReadResponse(f *testing.F) {
+	f.Add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "GET")
+	f.Add("HTTP/1.0 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", "HEAD")
+	f.Add("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "POST")
+	f.Fuzz(func(t *testing.T, s, method string) {
+		var resp Response
+		r := reader(s)
+		for range 3 {
+			if err := r.ReadResponse(&resp); err != nil {
+				return
+			}
+			fr := ResponseFraming(&resp, method)
+			if fr.Kind == Length && fr.Length < 0 {
+				t.Fatalf("negative length from %q", s)
+			}
+			CopyBody(io.Discard, r.br, fr)
+		}
+	})
+}
+
+func FuzzChunked(f *testing.F) {
+	f.Add("5\r\nhello\r\n0\r\n\r\n")
+	f.Add("a;ext=1\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n")
+	f.Add("ffffffffffffffff\r\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		var out bytes.Buffer
+		n, err := CopyBody(&out, bufio.NewReader(strings.NewReader(s)), Framing{Kind: Chunked})
+		if err == nil && !strings.HasPrefix(s, out.String()) {
+			t.Fatalf("chunked copy changed the body: %q -> %q", s, out.String())
+		}
+		if n < 0 || n > int64(len(s)) {
+			t.Fatalf("payload %d from %d bytes", n, len(s))
+		}
+	})
+}
