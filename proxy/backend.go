@@ -169,10 +169,33 @@ func (b *backend) enqueue(s *server) *pending {
 
 // take reserves a slot on s. The lock is held.
 func (b *backend) take(s *server) {
-	s.lb.Served++
+	b.count(s)
 	b.alg.Take(&s.lb)
-	n := s.c.cur.Add(1)
-	maxInt64(&s.c.max, n)
+}
+
+// count puts one more request on s. The lock is held.
+func (b *backend) count(s *server) {
+	s.lb.Served++
+	maxInt64(&s.c.max, s.c.cur.Add(1))
+}
+
+// hand gives the queued request p a slot on s and wakes it. The caller
+// tells the algorithm (Take). The lock is held.
+func (b *backend) hand(p *pending, s *server) {
+	b.unqueue(p, true)
+	p.assigned = s
+	b.count(s)
+	close(p.ready)
+}
+
+// unqueue takes p out of whichever queue holds it. The lock is held.
+func (b *backend) unqueue(p *pending, served bool) {
+	if p.srv != nil {
+		p.srv.queue.remove(p, served)
+		p.srv.lb.Queued--
+		return
+	}
+	b.queue.remove(p, served)
 }
 
 // release gives back s's slot and hands free slots to queued requests:
@@ -205,17 +228,7 @@ func (b *backend) dequeue(s *server) {
 		if p == nil {
 			break
 		}
-		if p.srv != nil {
-			p.srv.queue.remove(p, true)
-			p.srv.lb.Queued--
-		} else {
-			b.queue.remove(p, true)
-		}
-		p.assigned = s
-		s.lb.Served++
-		n := s.c.cur.Add(1)
-		maxInt64(&s.c.max, n)
-		close(p.ready)
+		b.hand(p, s)
 		took = true
 	}
 	if took {
@@ -228,12 +241,7 @@ func (b *backend) dequeue(s *server) {
 func (b *backend) abandon(p *pending) {
 	b.mu.Lock()
 	if p.assigned == nil {
-		if p.srv != nil {
-			p.srv.queue.remove(p, false)
-			p.srv.lb.Queued--
-		} else {
-			b.queue.remove(p, false)
-		}
+		b.unqueue(p, false)
 		b.mu.Unlock()
 		return
 	}

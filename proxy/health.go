@@ -119,12 +119,7 @@ func (b *backend) grab(s *server) {
 	if s.lb.MaxConn == 0 {
 		// no limit: every request of the backend queue goes to it now
 		for p := b.queue.first(); p != nil; p = b.queue.first() {
-			b.queue.remove(p, true)
-			p.assigned = s
-			s.lb.Served++
-			n := s.c.cur.Add(1)
-			maxInt64(&s.c.max, n)
-			close(p.ready)
+			b.hand(p, s)
 			b.alg.Take(&s.lb)
 		}
 		return
