@@ -259,40 +259,19 @@ backend bad
 // oddServer answers "/bad*" with garbage, "/close" by closing, "/slow" too
 // late, and anything else with a small 200.
 func oddServer(t *testing.T) *haproxytest.Backend {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				line, _ := br.ReadString('\n')
-				for {
-					l, err := br.ReadString('\n')
-					if err != nil || l == "\r\n" {
-						break
-					}
-				}
-				switch {
-				case strings.Contains(line, "/bad"):
-					io.WriteString(c, "garbage\r\n\r\n")
-				case strings.Contains(line, "/close"):
-				case strings.Contains(line, "/slow"):
-					time.Sleep(time.Second)
-				default:
-					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-				}
-			}()
+	b := scriptedServer(t, func(c net.Conn, br *bufio.Reader) {
+		switch line := skipHead(br); {
+		case strings.Contains(line, "/bad"):
+			io.WriteString(c, "garbage\r\n\r\n")
+		case strings.Contains(line, "/close"):
+		case strings.Contains(line, "/slow"):
+			time.Sleep(time.Second)
+		default:
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
 		}
-	}()
-	return &haproxytest.Backend{Name: "odd", Addr: ln.Addr().String()}
+	})
+	b.Name = "odd"
+	return b
 }
 
 func TestDiffErrorResponsesAreByteExact(t *testing.T) {

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/lblab/lblab/proxy/haproxytest"
@@ -18,54 +16,7 @@ import (
 // The scenario commands (run, check, export, scenarios), tested through the
 // built binary: exit statuses 0, 1 and 2, and what they print.
 
-var (
-	scnOnce sync.Once
-	scnBin  string
-	scnErr  error
-)
-
-// scnBinary builds lblab once for these tests.
-func scnBinary(t *testing.T) string {
-	t.Helper()
-	scnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "lblab-scn")
-		if err != nil {
-			scnErr = err
-			return
-		}
-		scnBin = filepath.Join(dir, "lblab")
-		if out, err := exec.Command("go", "build", "-o", scnBin, ".").CombinedOutput(); err != nil {
-			scnErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if scnErr != nil {
-		t.Fatal(scnErr)
-	}
-	return scnBin
-}
-
-type scnResult struct {
-	code           int
-	stdout, stderr string
-}
-
-func scnRun(t *testing.T, dir string, args ...string) scnResult {
-	t.Helper()
-	cmd := exec.Command(scnBinary(t), args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return scnResult{code, out.String(), errb.String()}
-}
-
-func (r scnResult) want(t *testing.T, code int, inStdout, inStderr []string) {
+func (r result) want(t *testing.T, code int, inStdout, inStderr []string) {
 	t.Helper()
 	if r.code != code {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
@@ -92,31 +43,31 @@ func writeFile(t *testing.T, dir, name, content string) string {
 }
 
 func TestScenariosListsTheBuiltins(t *testing.T) {
-	r := scnRun(t, "", "scenarios")
+	r := runIn(t, "", "scenarios")
 	var names []string
 	for _, s := range scenarios.Builtins() {
 		names = append(names, s.Name+"  ")
 	}
 	r.want(t, 0, append(names, "Ep 6: leastconn"), nil)
-	scnRun(t, "", "scenarios", "extra").want(t, 2, nil, []string{`unexpected argument "extra"`})
+	runIn(t, "", "scenarios", "extra").want(t, 2, nil, []string{`unexpected argument "extra"`})
 }
 
 func TestRunBadInputExitsTwo(t *testing.T) {
 	dir := t.TempDir()
 	builtins := "compare, ep02-tcp-proxy, ep04-acl, ep06-leastconn, ep09-weighted-rr, source-hash, uri-hash"
-	scnRun(t, dir, "run").want(t, 2, nil, []string{"run: name at least one scenario: a built-in (" + builtins + ")"})
-	scnRun(t, dir, "run", "ep07-nope").want(t, 2, nil, []string{`no scenario "ep07-nope": expected a built-in (` + builtins + ")"})
-	scnRun(t, dir, "run", "--format", "xml", "ep09-weighted-rr").want(t, 2, nil, []string{`--format "xml": want text, json or markdown`})
-	scnRun(t, dir, "run", "--speed", "-3", "ep09-weighted-rr").want(t, 2, nil, []string{"--speed -3"})
-	scnRun(t, dir, "run", "--bogus", "ep09-weighted-rr").want(t, 2, nil, []string{"flag provided but not defined: -bogus"})
+	runIn(t, dir, "run").want(t, 2, nil, []string{"run: name at least one scenario: a built-in (" + builtins + ")"})
+	runIn(t, dir, "run", "ep07-nope").want(t, 2, nil, []string{`no scenario "ep07-nope": expected a built-in (` + builtins + ")"})
+	runIn(t, dir, "run", "--format", "xml", "ep09-weighted-rr").want(t, 2, nil, []string{`--format "xml": want text, json or markdown`})
+	runIn(t, dir, "run", "--speed", "-3", "ep09-weighted-rr").want(t, 2, nil, []string{"--speed -3"})
+	runIn(t, dir, "run", "--bogus", "ep09-weighted-rr").want(t, 2, nil, []string{"flag provided but not defined: -bogus"})
 	bad := writeFile(t, dir, "bad.yaml", "name: bad\ntitle: t\nphases:\n  - name: a\n    duraton: 5s\n")
-	r := scnRun(t, dir, "run", bad)
+	r := runIn(t, dir, "run", bad)
 	r.want(t, 2, nil, []string{bad + ":5:5: unknown key \"duraton\" in a phase; expected one of: name, duration"})
 	if r.stdout != "" {
 		t.Fatalf("a bad file must run nothing, got a report:\n%s", r.stdout)
 	}
 	// a bad scenario among good ones: nothing runs
-	r = scnRun(t, dir, "run", "ep09-weighted-rr", bad)
+	r = runIn(t, dir, "run", "ep09-weighted-rr", bad)
 	r.want(t, 2, nil, []string{bad + ":5:5:"})
 	if strings.Contains(r.stderr, "PASS") || r.stdout != "" {
 		t.Fatalf("nothing may run before every scenario is read:\n%s%s", r.stdout, r.stderr)
@@ -125,12 +76,12 @@ func TestRunBadInputExitsTwo(t *testing.T) {
 
 func TestRunPassesAndReports(t *testing.T) {
 	dir := t.TempDir()
-	r := scnRun(t, dir, "run", "ep09-weighted-rr", "--speed", "50")
+	r := runIn(t, dir, "run", "ep09-weighted-rr", "--speed", "50")
 	r.want(t, 0, []string{"ep09-weighted-rr — Ep 9", "PASS: 8 of 8 expectations met, at x50 lab speed",
 		"PASS  on / the picks follow HAProxy's 2:1:3 cycle exactly", "backend servers (balance roundrobin"},
 		[]string{"ep09-weighted-rr: PASS, 8 of 8 expectations met", "phase home"})
 	out := filepath.Join(dir, "report.json")
-	scnRun(t, dir, "run", "--format", "json", "--out", out, "ep09-weighted-rr").want(t, 0, nil, nil)
+	runIn(t, dir, "run", "--format", "json", "--out", out, "ep09-weighted-rr").want(t, 0, nil, nil)
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +100,7 @@ func TestRunPassesAndReports(t *testing.T) {
 	if len(reps) != 1 || reps[0].Schema != "lblab.report/v1" || !reps[0].Passed || len(reps[0].Checks) != 8 {
 		t.Fatalf("JSON report: %+v", reps)
 	}
-	md := scnRun(t, dir, "run", "--format", "markdown", "ep09-weighted-rr")
+	md := runIn(t, dir, "run", "--format", "markdown", "ep09-weighted-rr")
 	md.want(t, 0, []string{"## ep09-weighted-rr — Ep 9", "| ✅ | on / the picks follow"}, nil)
 }
 
@@ -171,7 +122,7 @@ expect:
     min: 0.3
     max: 0.37
 `)
-	r := scnRun(t, dir, "run", p)
+	r := runIn(t, dir, "run", p)
 	r.want(t, 1, []string{"FAIL: 1 of 2 expectations met", "FAIL  roundrobin keeps a client on one server (it does not)",
 		"measured 0%, expected >= 100% (0 of 3 clients with 2 requests or more", "PASS  a third each"},
 		[]string{"wrong: FAIL, 1 of 2 expectations met", "1 of 1 scenarios failed an expectation"})
@@ -184,25 +135,25 @@ func TestCheckConfigAndScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := writeFile(t, dir, "haproxy.cfg", string(cfg))
-	scnRun(t, dir, "check", p).want(t, 0, []string{
+	runIn(t, dir, "check", p).want(t, 0, []string{
 		"a valid haproxy.cfg", "note: frontend http_front: bind *:80 runs on 127.0.0.1:8080",
 		"use_backend post_backend if is_post_method is_submit_path",
 		"server app2 weight 1, health-checked: in-process app app2 on 127.0.0.1:5004",
 		"server app1 weight 1, health-checked: in-process app app1 on 127.0.0.1:5003"}, nil)
 	// the content decides when the name does not
 	p = writeFile(t, dir, "lab-config", string(cfg))
-	scnRun(t, dir, "check", p).want(t, 0, []string{"a valid haproxy.cfg"}, nil)
+	runIn(t, dir, "check", p).want(t, 0, []string{"a valid haproxy.cfg"}, nil)
 
 	bad := writeFile(t, dir, "bad.cfg", "frontend f\n    bind :8080\n    default_backend b\nbackend b\n    balance leastconnn\n")
-	scnRun(t, dir, "check", bad).want(t, 2, nil, []string{bad + ":5:13:"})
+	runIn(t, dir, "check", bad).want(t, 2, nil, []string{bad + ":5:13:"})
 
-	scnRun(t, dir, "check", "ep06-leastconn").want(t, 0, []string{"builtin/ep06-leastconn.yaml: a valid scenario",
+	runIn(t, dir, "check", "ep06-leastconn").want(t, 0, []string{"builtin/ep06-leastconn.yaml: a valid scenario",
 		"in-process app app1 on 127.0.0.1:5001 (profile flask, answers after 5s)", "phases:", "roundrobin: 4 requests/s",
 		"timeline:", "leastconn+0s  balance leastconn", "expectations (7):"}, nil)
 	s := writeFile(t, dir, "s.yaml", "name: s\ntitle: t\nphases: [{name: a, duration: 1s}]\nexpect:\n  - share: server9\n    min: 0.1\n")
-	scnRun(t, dir, "check", s).want(t, 2, nil, []string{s + ":5:12: found server \"server9\"; expected one of the config's servers: server1, server2, server3"})
-	scnRun(t, dir, "check").want(t, 2, nil, []string{"check: name one file"})
-	scnRun(t, dir, "check", filepath.Join(dir, "none.cfg")).want(t, 2, nil, []string{"no such file or directory"})
+	runIn(t, dir, "check", s).want(t, 2, nil, []string{s + ":5:12: found server \"server9\"; expected one of the config's servers: server1, server2, server3"})
+	runIn(t, dir, "check").want(t, 2, nil, []string{"check: name one file"})
+	runIn(t, dir, "check", filepath.Join(dir, "none.cfg")).want(t, 2, nil, []string{"no such file or directory"})
 }
 
 // TestExportPassesHAProxyCheck: what export prints, real HAProxy 2.6
@@ -224,7 +175,7 @@ func TestExportPassesHAProxyCheck(t *testing.T) {
 	}
 	args = append(args, []string{"export", "--algo", "uri whole", "--hash-type", "consistent", "--weights", "2,1,3"})
 	for i, a := range args {
-		r := scnRun(t, dir, a...)
+		r := runIn(t, dir, a...)
 		r.want(t, 0, []string{"# The lblab lab", "backend "}, nil)
 		p := writeFile(t, dir, fmt.Sprintf("export%d.cfg", i), r.stdout)
 		out, err := exec.Command(bin, "-c", "-f", p).CombinedOutput()
@@ -232,20 +183,20 @@ func TestExportPassesHAProxyCheck(t *testing.T) {
 			t.Fatalf("lblab %s: haproxy -c rejects it: %v\n%s\n--- config ---\n%s", strings.Join(a, " "), err, out, r.stdout)
 		}
 	}
-	r := scnRun(t, dir, "export", "--scenario", "ep06-leastconn")
+	r := runIn(t, dir, "export", "--scenario", "ep06-leastconn")
 	for _, s := range []string{"balance leastconn", "server server1 127.0.0.1:5001 check", "bind 127.0.0.1:8080",
 		"app1 on 127.0.0.1:5001, app2 on 127.0.0.1:5002, app3 on 127.0.0.1:5003"} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("export lacks %q:\n%s", s, r.stdout)
 		}
 	}
-	scnRun(t, dir, "export", "--scenario", "nope").want(t, 2, nil, []string{`--scenario: no scenario "nope"`})
-	scnRun(t, dir, "export", "--scenario", "ep06-leastconn", "--config", "x.cfg").want(t, 2, nil, []string{"--config and --scenario: give one of them"})
+	runIn(t, dir, "export", "--scenario", "nope").want(t, 2, nil, []string{`--scenario: no scenario "nope"`})
+	runIn(t, dir, "export", "--scenario", "ep06-leastconn", "--config", "x.cfg").want(t, 2, nil, []string{"--config and --scenario: give one of them"})
 }
 
 // TestServeRunsAScenariosLab: serve takes --scenario for its lab.
 func TestServeRunsAScenariosLab(t *testing.T) {
-	r := scnRun(t, "", "serve", "--scenario", "ep09-weighted-rr", "--listen", "127.0.0.1:0", "--rate", "30",
+	r := runIn(t, "", "serve", "--scenario", "ep09-weighted-rr", "--listen", "127.0.0.1:0", "--rate", "30",
 		"--duration", "2s", "--speed", "10")
 	r.want(t, 0, []string{"ep09-weighted-rr:", "server3"}, nil)
 }

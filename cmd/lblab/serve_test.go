@@ -53,7 +53,14 @@ type result struct {
 
 func runLblab(t *testing.T, args ...string) result {
 	t.Helper()
+	return runIn(t, "", args...)
+}
+
+// runIn runs lblab with dir as its working directory ("" for this one).
+func runIn(t *testing.T, dir string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(lblab(t), args...)
+	cmd.Dir = dir
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
