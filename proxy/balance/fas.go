@@ -57,28 +57,11 @@ func (a *fas) Pick(_ *Request, avoid *Server) *Server {
 }
 
 func (a *fas) pick(avoid int) int {
-	var t *tree
-	switch {
-	case a.srvAct > 0:
-		t = &a.trees[0]
-	case a.fbck >= 0:
-		return a.fbck
-	case a.srvBck > 0:
-		t = &a.trees[1]
-	default:
-		return -1
+	t, fb := group(&a.base, &a.trees)
+	if t == nil {
+		return fb
 	}
-	avoided := -1
-	for _, e := range t.e {
-		i := int(e.id)
-		if !a.full(i) {
-			if i != avoid {
-				return i
-			}
-			avoided = i
-		}
-	}
-	return avoided
+	return a.firstFree(t, avoid, func(s *Server) bool { return !s.Full() })
 }
 
 // Changed is fas_update_server_weight with fas_set_server_status_up/down.

@@ -109,29 +109,16 @@ func (a *fwlc) Pick(_ *Request, avoid *Server) *Server {
 }
 
 func (a *fwlc) pick(avoid int) int {
-	var t *tree
-	switch {
-	case a.srvAct > 0:
-		t = &a.trees[0]
-	case a.fbck >= 0:
-		return a.fbck
-	case a.srvBck > 0:
-		t = &a.trees[1]
-	default:
-		return -1
+	t, fb := group(&a.base, &a.trees)
+	if t == nil {
+		return fb
 	}
-	avoided := -1
-	for _, e := range t.e {
-		i := int(e.id)
-		s := a.srv[i]
-		if s.MaxConn == 0 || s.Served+s.Queued < s.MaxConn+s.MaxQueue {
-			if i != avoid {
-				return i
-			}
-			avoided = i
-		}
-	}
-	return avoided
+	return a.firstFree(t, avoid, lcFree)
+}
+
+// lcFree is fwlc's saturation test, which counts maxqueue as room.
+func lcFree(s *Server) bool {
+	return s.MaxConn == 0 || s.Served+s.Queued < s.MaxConn+s.MaxQueue
 }
 
 // Changed is fwlc_update_server_weight with fwlc_set_server_status_up and

@@ -178,16 +178,9 @@ func (a *fwrr) Pick(_ *Request, avoid *Server) *Server {
 }
 
 func (a *fwrr) pick(avoid int) int {
-	var g *fwrrGroup
-	switch {
-	case a.srvAct > 0:
-		g = &a.grp[0]
-	case a.fbck >= 0:
-		return a.fbck
-	case a.srvBck > 0:
-		g = &a.grp[1]
-	default:
-		return -1
+	g, fb := group(&a.base, &a.grp)
+	if g == nil {
+		return fb
 	}
 	var fullBuf [8]int
 	full := fullBuf[:0] // chained servers, in the order HAProxy chains them

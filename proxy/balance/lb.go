@@ -207,6 +207,38 @@ func (b *base) backupDown(i int) {
 	}
 }
 
+// group is where the tree-based algorithms (lb_fwrr, lb_fwlc, lb_fas) look
+// for a server, of the active and backup groups g: the active one while a
+// server there is usable, else the first usable backup alone (returned as
+// fb, no group), else the backup one. Neither and -1 when nothing is usable.
+func group[T any](b *base, g *[2]T) (grp *T, fb int) {
+	switch {
+	case b.srvAct > 0:
+		return &g[0], -1
+	case b.fbck >= 0:
+		return nil, b.fbck
+	case b.srvBck > 0:
+		return &g[1], -1
+	}
+	return nil, -1
+}
+
+// firstFree walks t in order for the first server free accepts, taking
+// the one to avoid only when no other is left (fwlc and fas pick so).
+func (b *base) firstFree(t *tree, avoid int, free func(*Server) bool) int {
+	avoided := -1
+	for _, e := range t.e {
+		i := int(e.id)
+		if free(b.srv[i]) {
+			if i != avoid {
+				return i
+			}
+			avoided = i
+		}
+	}
+	return avoided
+}
+
 // full is the saturation test of the tree-based algorithms: maxconn is set
 // and reached, or the server already has a queue.
 func (b *base) full(i int) bool {
