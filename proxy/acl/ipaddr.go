@@ -91,43 +91,7 @@ func parseMask4(s string) (uint32, bool) {
 
 // inetPton4 is glibc's strict inet_pton for IPv4: four decimal octets, no
 // leading zeros.
-func inetPton4(s string) (uint32, bool) {
-	var out [4]byte
-	octets, saw := 0, false
-	cur := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case isDigit(c):
-			if saw && cur == 0 {
-				return 0, false // leading zero
-			}
-			cur = cur*10 + int(c-'0')
-			if cur > 255 {
-				return 0, false
-			}
-			if !saw {
-				octets++
-				if octets > 4 {
-					return 0, false
-				}
-				saw = true
-			}
-			out[octets-1] = byte(cur)
-		case c == '.' && saw:
-			if octets == 4 {
-				return 0, false
-			}
-			saw, cur = false, 0
-		default:
-			return 0, false
-		}
-	}
-	if octets < 4 || !saw {
-		return 0, false
-	}
-	return binary.BigEndian.Uint32(out[:]), true
-}
+func inetPton4(s string) (uint32, bool) { return dotted4(s, true) }
 
 // inetAtonDigits is what gethostbyname does with a name made only of digits
 // and dots that does not end with a dot: glibc's exact inet_aton, where each
@@ -277,16 +241,22 @@ func matchIP(nets []ipNet, addr netip.Addr) bool {
 // buf2ip mirrors HAProxy's lenient string-to-IPv4 cast: digits and dots up
 // to the first other byte, exactly four octets of at most 255 (leading zeros
 // allowed); whatever follows is ignored.
-func buf2ip(s string) (uint32, bool) {
+func buf2ip(s string) (uint32, bool) { return dotted4(s, false) }
+
+// dotted4 reads four decimal octets of at most 255, the strict way
+// (inet_pton: no leading zero, nothing but digits and dots) or the lenient
+// way (buf2ip: leading zeros, reading stops at any other byte).
+func dotted4(s string, strict bool) (uint32, bool) {
 	var out [4]byte
-	octets, saw := 0, false
-	cur := 0
+	octets, saw, cur := 0, false, 0
+scan:
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !isDigit(c) && c != '.' {
-			break
-		}
-		if isDigit(c) {
+		switch {
+		case isDigit(c):
+			if strict && saw && cur == 0 {
+				return 0, false // leading zero
+			}
 			cur = cur*10 + int(c-'0')
 			if cur > 255 {
 				return 0, false
@@ -299,14 +269,18 @@ func buf2ip(s string) (uint32, bool) {
 				saw = true
 			}
 			out[octets-1] = byte(cur)
-			continue
-		}
-		if !saw || octets == 4 {
+		case c == '.':
+			if !saw || octets == 4 {
+				return 0, false
+			}
+			saw, cur = false, 0
+		case strict:
 			return 0, false
+		default:
+			break scan
 		}
-		saw, cur = false, 0
 	}
-	if octets < 4 {
+	if octets < 4 || !saw {
 		return 0, false
 	}
 	return binary.BigEndian.Uint32(out[:]), true

@@ -341,4 +341,11 @@ func TestHelpers(t *testing.T) {
 			t.Errorf("inet_pton4(%q) = %v", in, got)
 		}
 	}
+	for in, want := range map[string]string{"1.2.3.4": "1.2.3.4", "01.02.3.4": "1.2.3.4", "1.2.3.4:80": "1.2.3.4", "10.0.0.1, 2.2.2.2": "10.0.0.1",
+		"1.2.3": "", "1.2.3.4.": "", "256.1.1.1": "", ".1.2.3.4": "", "1..2.3.4": "", "x1.2.3.4": ""} {
+		v, ok := buf2ip(in)
+		if got := addrFrom4(v).String(); ok != (want != "") || ok && got != want {
+			t.Errorf("buf2ip(%q) = %s %v, want %q", in, got, ok, want)
+		}
+	}
 }
