@@ -10,7 +10,7 @@ import (
 )
 
 // episodeConfigs is which episode config each built-in variant carries,
-// verbatim (testdata copies of /work/shared/episodes/configs).
+// verbatim (proxy/haproxycfg/testdata/episodes holds the project's copies).
 var episodeConfigs = map[string]map[string]string{
 	"compare":          {"*": "ep06-leastconn.cfg"},
 	"ep02-tcp-proxy":   {"*": "ep02-tcp.cfg"},
@@ -53,7 +53,7 @@ func TestBuiltinsParse(t *testing.T) {
 				if name == "" {
 					name = want["*"]
 				}
-				cfg, err := os.ReadFile("scenario/testdata/episodes/" + name)
+				cfg, err := os.ReadFile("../proxy/haproxycfg/testdata/episodes/" + name)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -130,7 +130,7 @@ expect:
 
 func TestCheckConfigAndScenario(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := os.ReadFile("../../scenarios/scenario/testdata/episodes/ep04-acl-submit.cfg")
+	cfg, err := os.ReadFile("../../proxy/haproxycfg/testdata/episodes/ep04-acl-submit.cfg")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestExportPassesHAProxyCheck(t *testing.T) {
 	bin := haproxytest.Path(t)
 	dir := t.TempDir()
 	var args [][]string
-	configs, _ := filepath.Glob("../../scenarios/scenario/testdata/episodes/*.cfg")
+	configs, _ := filepath.Glob("../../proxy/haproxycfg/testdata/episodes/*.cfg")
 	if len(configs) != 7 {
 		t.Fatalf("%d episode configs", len(configs))
 	}

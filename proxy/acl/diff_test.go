@@ -280,8 +280,8 @@ func episodeSuites(t *testing.T) []*diffSuite {
 // use_backend lines of an episode config.
 func readEpisode(t *testing.T, file string) *diffSuite {
 	t.Helper()
-	// testdata holds copies of shared/episodes/configs/ep04-*.cfg
-	data, err := os.ReadFile(filepath.Join("testdata", file))
+	// haproxycfg's testdata holds the project's copies of the episode configs
+	data, err := os.ReadFile(filepath.Join("..", "haproxycfg", "testdata", "episodes", file))
 	if err != nil {
 		t.Fatalf("reading the episode config: %v", err)
 	}

@@ -75,7 +75,7 @@ func applicable(sc *scenario.Scenario) []string {
 // cannot hold, and requires each to fail with what was really measured:
 // the runner reads the lab, it does not echo the file.
 func TestRunFailsWrongExpectation(t *testing.T) {
-	cfg, err := os.ReadFile("../scenario/testdata/episodes/ep09-weighted-rr.cfg")
+	cfg, err := os.ReadFile("../../proxy/haproxycfg/testdata/episodes/ep09-weighted-rr.cfg")
 	if err != nil {
 		t.Fatal(err)
 	}

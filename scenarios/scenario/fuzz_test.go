@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 		if strings.ContainsAny(name, "/\\") {
 			return nil, os.ErrNotExist
 		}
-		return os.ReadFile("testdata/episodes/" + name)
+		return os.ReadFile("../../proxy/haproxycfg/testdata/episodes/" + name)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, err := Parse("fuzz.yaml", src, open)

@@ -152,7 +152,7 @@ func TestParseConfigFile(t *testing.T) {
 		}
 		return p
 	}
-	cfg, err := os.ReadFile("testdata/episodes/ep09-weighted-rr.cfg")
+	cfg, err := os.ReadFile("../../proxy/haproxycfg/testdata/episodes/ep09-weighted-rr.cfg")
 	if err != nil {
 		t.Fatal(err)
 	}
